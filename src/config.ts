@@ -1,0 +1,61 @@
+import { z } from "zod";
+
+/**
+ * Settings come from wrangler vars and secrets. They are validated once per
+ * isolate at the entry so a misconfigured deployment fails fast with a clear
+ * message instead of half-working (e.g. emailing broken links).
+ * @see ../shared/CONTRACT.md "Starting it"
+ */
+const optionalString = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
+const optionalUrl = z.preprocess((v) => (v === "" ? undefined : v), z.url().optional());
+
+export const settingsSchema = z
+  .object({
+    ADMIN_TOKEN: z.string().min(24, "ADMIN_TOKEN must be at least 24 characters (random)"),
+    TOKEN_SECRET: z.string().min(32, "TOKEN_SECRET must be at least 32 characters (random)"),
+    PUBLIC_URL: z
+      .url("PUBLIC_URL must be an absolute URL such as https://presale.example.com")
+      .transform((u) => u.replace(/\/+$/, "")),
+    EMAIL_FROM: z.string().min(3, "EMAIL_FROM must be a sender such as Presale <hi@example.com>"),
+    EMAIL_PROVIDER: z.enum(["log", "resend"]).default("log"),
+    RESEND_API_KEY: optionalString,
+    RESEND_BASE_URL: optionalUrl,
+    RESEND_WEBHOOK_SECRET: optionalString,
+    TURNSTILE_SECRET_KEY: optionalString,
+    TURNSTILE_VERIFY_URL: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z.url().default("https://challenges.cloudflare.com/turnstile/v0/siteverify"),
+    ),
+  })
+  .superRefine((s, ctx) => {
+    if (s.EMAIL_PROVIDER === "resend" && !s.RESEND_API_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["RESEND_API_KEY"],
+        message: "RESEND_API_KEY is required when EMAIL_PROVIDER=resend",
+      });
+    }
+  });
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export class SettingsError extends Error {
+  override name = "SettingsError";
+}
+
+// The env object is stable for the life of an isolate, so parse once per object.
+const cache = new WeakMap<object, Settings>();
+
+export function loadSettings(env: Env): Settings {
+  const hit = cache.get(env);
+  if (hit) return hit;
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (i) => `  - ${i.path.join(".") || "(root)"}: ${i.message}`,
+    );
+    throw new SettingsError(`Invalid Presale settings:\n${lines.join("\n")}`);
+  }
+  cache.set(env, parsed.data);
+  return parsed.data;
+}

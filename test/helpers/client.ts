@@ -1,0 +1,56 @@
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { hc } from "hono/client";
+import type { AppType } from "../../src/app";
+import worker from "../../src/index";
+import { type D1Usage, guardD1 } from "./d1-guard";
+
+export const ADMIN_TOKEN = env.ADMIN_TOKEN;
+export const BASE = "https://presale.test";
+
+/** What the last request through `call`/`client` did to D1. */
+export let lastUsage: D1Usage | undefined;
+
+/**
+ * Sends one request through the real worker entry with D1 wrapped by the
+ * limits guard, and waits for its waitUntil work (counted in the same invocation).
+ */
+export async function call(path: string | Request | URL, init?: RequestInit): Promise<Response> {
+  const req = path instanceof Request ? path : new Request(new URL(String(path), BASE), init);
+  const { db, usage } = guardD1(env.DB);
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(req, { ...env, DB: db }, ctx);
+  await waitOnExecutionContext(ctx);
+  lastUsage = usage;
+  return res;
+}
+
+/** Typed client over the same guarded path. */
+export function client(headers: Record<string, string> = {}) {
+  return hc<AppType>(BASE, {
+    fetch: (input: RequestInfo | URL, init?: RequestInit) => call(new Request(input, init)),
+    headers,
+  });
+}
+
+export const adminHeaders = (token: string = ADMIN_TOKEN) => ({
+  Authorization: `Bearer ${token}`,
+});
+
+export function json(body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export async function expectProblem(res: Response, status: number, code: string) {
+  const body = (await res.json()) as Record<string, unknown>;
+  if (res.status !== status || body.code !== code) {
+    throw new Error(`expected ${status} ${code}, got ${res.status} ${JSON.stringify(body)}`);
+  }
+  if (!res.headers.get("content-type")?.startsWith("application/problem+json")) {
+    throw new Error(`expected problem+json, got ${res.headers.get("content-type")}`);
+  }
+  return body;
+}

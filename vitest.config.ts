@@ -1,0 +1,34 @@
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+/**
+ * Tests run inside workerd against real local D1, with the migrations applied
+ * by a setup file (storage is isolated per test file).
+ * @see https://developers.cloudflare.com/workers/testing/vitest-integration/
+ */
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            ADMIN_TOKEN: "test-admin-token-0123456789abcdefghijklmnop",
+            TOKEN_SECRET: "test-token-secret-0123456789abcdefghijklmnop",
+            PUBLIC_URL: "https://presale.test",
+            EMAIL_PROVIDER: "log",
+          },
+        },
+      }),
+    ],
+    test: {
+      include: ["test/**/*.test.ts"],
+      exclude: ["test/e2e/**", "test/load/**"],
+      setupFiles: ["./test/setup/apply-migrations.ts"],
+      testTimeout: 30_000,
+    },
+  };
+});
