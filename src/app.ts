@@ -4,14 +4,18 @@ import { createRouter } from "./lib/router";
 import { bodyGuard } from "./middleware/body-guard";
 import { requestContext } from "./middleware/context";
 import { onError, problemResponse } from "./middleware/problem";
+import { securityHeaders } from "./middleware/security-headers";
 import { adminRouter } from "./routes/admin";
+import { docsRouter } from "./routes/public/docs";
 import { healthRouter } from "./routes/public/health";
+import { problemsRouter } from "./routes/public/problems";
 
 /** JSON bodies are small; anything bigger is a mistake or an attack. */
 const MAX_JSON_BYTES = 64 * 1024;
 
 const base = createRouter();
 
+base.use("*", securityHeaders);
 base.use("*", requestId({ headerName: "X-Request-Id" }));
 base.use("*", requestContext);
 base.use("/v1/*", bodyGuard({ maxBytes: MAX_JSON_BYTES }));
@@ -19,7 +23,11 @@ base.use("/v1/*", bodyGuard({ maxBytes: MAX_JSON_BYTES }));
 /**
  * The routers, chained so `AppType` carries every route for the typed client.
  */
-const app = base.route("/", healthRouter).route("/v1/admin", adminRouter);
+const app = base
+  .route("/", healthRouter)
+  .route("/", problemsRouter)
+  .route("/", docsRouter)
+  .route("/v1/admin", adminRouter);
 
 app.doc31("/openapi.json", (c) => ({
   openapi: "3.1.0",

@@ -1,9 +1,9 @@
 import { and, desc, eq, lt, or } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { decodeCursor, pageOf } from "../lib/pagination";
 import { auditLog } from "../db/schema";
 import type { ActorType } from "../db/schema/enums";
 import type { AuditChanges } from "../db/schema/types";
+import { decodeCursor, pageOf } from "../lib/pagination";
 
 /**
  * Who did something and from where, captured once per request by the route

@@ -1,10 +1,10 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { authenticateApiKey } from "../domain/api-keys";
 import type { AuditContext } from "../domain/audit";
+import { clientIp } from "../lib/client-ip";
 import { hmacIp, timingSafeEqual } from "../lib/crypto";
 import { AppError } from "../lib/errors";
 import type { Actor, AppEnv } from "../lib/router";
-import { clientIp } from "../lib/client-ip";
 
 const rank = { viewer: 0, editor: 1, owner: 2 } as const;
 export type Role = keyof typeof rank;

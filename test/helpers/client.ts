@@ -1,5 +1,5 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
-import { hc } from "hono/client";
+import { type ClientResponse, hc } from "hono/client";
 import type { AppType } from "../../src/app";
 import worker from "../../src/index";
 import { type D1Usage, guardD1 } from "./d1-guard";
@@ -44,7 +44,39 @@ export function json(body: unknown, headers: Record<string, string> = {}): Reque
   };
 }
 
-export async function expectProblem(res: Response, status: number, code: string) {
+interface AnyResponse {
+  status: number;
+  headers: Headers;
+  json(): Promise<unknown>;
+}
+
+/** The body of a typed client response for its 2xx status. */
+type SuccessBody<R> =
+  R extends ClientResponse<infer T, infer S, infer _F>
+    ? S extends 200 | 201 | 202
+      ? T
+      : never
+    : never;
+
+/** Awaits a typed client call, asserts the expected 2xx status and returns the typed body. */
+export async function ok<R extends AnyResponse>(
+  res: R | Promise<R>,
+  status: 200 | 201 | 202 = 200,
+): Promise<SuccessBody<R>> {
+  const r = await res;
+  const body = await r.json();
+  if (r.status !== status) {
+    throw new Error(`expected ${status}, got ${r.status} ${JSON.stringify(body)}`);
+  }
+  return body as SuccessBody<R>;
+}
+
+export async function expectProblem(
+  resOrPromise: AnyResponse | Promise<AnyResponse>,
+  status: number,
+  code: string,
+) {
+  const res = await resOrPromise;
   const body = (await res.json()) as Record<string, unknown>;
   if (res.status !== status || body.code !== code) {
     throw new Error(`expected ${status} ${code}, got ${res.status} ${JSON.stringify(body)}`);

@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { memberRoles } from "../../db/schema/enums";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../domain/api-keys";
-import { adminAuditContext, requireRole } from "../../middleware/admin-auth";
 import { createRouter } from "../../lib/router";
 import { iso, isoToMs } from "../../lib/wire";
+import { adminAuditContext, requireRole } from "../../middleware/admin-auth";
 import { errorResponses } from "../openapi-common";
 
 const ApiKey = z

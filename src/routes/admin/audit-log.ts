@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { listAuditLog } from "../../domain/audit";
-import { requireRole } from "../../middleware/admin-auth";
-import { paginationQuery, pageSchema } from "../../lib/pagination";
+import { pageSchema, paginationQuery } from "../../lib/pagination";
 import { createRouter } from "../../lib/router";
 import { iso } from "../../lib/wire";
+import { requireRole } from "../../middleware/admin-auth";
 import { errorResponses } from "../openapi-common";
 
 const AuditEntry = z
