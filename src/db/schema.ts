@@ -18,8 +18,8 @@ import type {
   jobItems,
   jobs,
   loginLinks,
-  members,
   memberSessions,
+  members,
   rateCounters,
 } from "./schema/ops";
 import type {
@@ -33,7 +33,7 @@ import type { inviteCodes, signups } from "./schema/signups";
 import type { broadcasts, schedules, waveMembers, waves } from "./schema/waves";
 
 export * from "./schema/campaigns";
-export { idPrefixes, type IdPrefix, newId } from "./schema/columns";
+export { type IdPrefix, idPrefixes, newId } from "./schema/columns";
 export * from "./schema/email";
 export * from "./schema/enums";
 export * from "./schema/ops";

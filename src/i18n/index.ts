@@ -44,7 +44,8 @@ export function interpolate(template: string, params?: MessageParams): string {
 
 /** The message for `key` in `locale`, with `{param}`s filled in. */
 export function t<K extends MessageKey>(locale: Locale, key: K, ...[params]: ParamsArg<K>): string {
-  const template = catalogues[locale][key] ?? en[key];
+  // Unknown keys cannot pass the type check; at run time they show as themselves.
+  const template: string = catalogues[locale]?.[key] ?? en[key] ?? key;
   return interpolate(template, params);
 }
 

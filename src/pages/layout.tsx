@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import type { Child, PropsWithChildren } from "hono/jsx";
 import { createContext, useContext } from "hono/jsx";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { raw } from "hono/utils/html";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { LOCALE_NAMES, LOCALES, type Locale, t } from "../i18n";
 import { type CspOptions, htmlSecurityHeaders } from "../middleware/security-headers";
 
@@ -181,7 +181,8 @@ export function contrastRatio(a: Rgb, b: Rgb): number {
 }
 
 const WHITE: Rgb = [255, 255, 255];
-const INK: Rgb = [17, 17, 17];
+// Pure black: with white it guarantees >= 4.58:1 on any background colour.
+const INK: Rgb = [0, 0, 0];
 
 /** CSS custom properties for a valid accent colour, or undefined. */
 export function accentStyles(accent: string | null | undefined): string | undefined {

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
-import { type ErrorCode, problemCatalog } from "../lib/errors";
 import { type Locale, t } from "../i18n";
+import { type ErrorCode, problemCatalog } from "../lib/errors";
 import { LanguageSwitcher, Layout, type RenderPageOptions, renderPage } from "./layout";
 
 /**

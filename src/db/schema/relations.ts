@@ -2,7 +2,7 @@
 import { relations } from "drizzle-orm";
 import { campaigns, questions, variants } from "./campaigns";
 import { outboxEmails } from "./email";
-import { jobs, members, memberSessions } from "./ops";
+import { jobs, memberSessions, members } from "./ops";
 import { holds, inviteRedemptions, preorderItems, preorders } from "./orders";
 import { inviteCodes, signups } from "./signups";
 import { schedules, waveMembers, waves } from "./waves";

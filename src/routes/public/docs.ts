@@ -18,7 +18,6 @@ const docsRoute = createRoute({
     query: z.object({
       locale: z
         .string()
-        .max(35)
         .optional()
         .openapi({ description: "Language: en or uz (else Accept-Language decides)" }),
     }),

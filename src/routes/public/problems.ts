@@ -17,7 +17,6 @@ const html = {
 const localeQuery = z.object({
   locale: z
     .string()
-    .max(35)
     .optional()
     .openapi({ description: "Language: en or uz (else Accept-Language decides)", example: "uz" }),
 });
@@ -29,10 +28,7 @@ const problemRoute = createRoute({
   summary: "What an error code means and what to do about it",
   request: {
     params: z.object({
-      code: z
-        .string()
-        .max(64)
-        .openapi({ param: { name: "code", in: "path" }, example: "sold_out" }),
+      code: z.string().openapi({ param: { name: "code", in: "path" }, example: "sold_out" }),
     }),
     query: localeQuery,
   },
