@@ -28,6 +28,8 @@ export default defineConfig(async () => {
       include: ["test/**/*.test.ts"],
       exclude: ["test/e2e/**", "test/load/**"],
       setupFiles: ["./test/setup/apply-migrations.ts"],
+      // Node side: the fake Resend for the email tests (URL via inject("fakeResendUrl")).
+      globalSetup: ["./test/fake-resend/global-setup.ts"],
       testTimeout: 30_000,
     },
   };

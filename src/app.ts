@@ -6,9 +6,12 @@ import { requestContext } from "./middleware/context";
 import { onError, problemResponse } from "./middleware/problem";
 import { securityHeaders } from "./middleware/security-headers";
 import { adminRouter } from "./routes/admin";
+import { publicCampaignsRouter } from "./routes/public/campaigns";
 import { docsRouter } from "./routes/public/docs";
 import { healthRouter } from "./routes/public/health";
 import { problemsRouter } from "./routes/public/problems";
+import { unsubscribeRouter } from "./routes/public/unsubscribe";
+import { webhooksRouter } from "./routes/public/webhooks";
 
 /** JSON bodies are small; anything bigger is a mistake or an attack. */
 const MAX_JSON_BYTES = 64 * 1024;
@@ -27,6 +30,9 @@ const app = base
   .route("/", healthRouter)
   .route("/", problemsRouter)
   .route("/", docsRouter)
+  .route("/", publicCampaignsRouter)
+  .route("/", unsubscribeRouter)
+  .route("/", webhooksRouter)
   .route("/v1/admin", adminRouter);
 
 app.doc31("/openapi.json", (c) => ({

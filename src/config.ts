@@ -21,6 +21,18 @@ export const settingsSchema = z
     RESEND_API_KEY: optionalString,
     RESEND_BASE_URL: optionalUrl,
     RESEND_WEBHOOK_SECRET: optionalString,
+    /** Provider calls per second for the outbox sender (Resend's default account limit is 2). */
+    EMAIL_SEND_RATE: z.preprocess(
+      (v) => (v === "" || v === undefined ? undefined : Number(v)),
+      z.number().positive().max(1000).default(2),
+    ),
+    /** Optional mailbox for `List-Unsubscribe: <mailto:…>` next to the HTTPS one-click URL. */
+    EMAIL_UNSUBSCRIBE_MAILTO: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z
+        .email("EMAIL_UNSUBSCRIBE_MAILTO must be an address such as unsubscribe@example.com")
+        .optional(),
+    ),
     TURNSTILE_SECRET_KEY: optionalString,
     TURNSTILE_VERIFY_URL: z.preprocess(
       (v) => (v === "" ? undefined : v),

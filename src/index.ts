@@ -1,5 +1,9 @@
 import app from "./app";
+import { queue } from "./queue";
+import { scheduled } from "./scheduled";
 
 export default {
   fetch: app.fetch,
+  queue,
+  scheduled,
 } satisfies ExportedHandler<Env>;

@@ -166,6 +166,21 @@ export const en = {
   "docs.errors": "Error codes and what to do about them:",
   "docs.noscript":
     "The interactive reference needs JavaScript. You can still read the OpenAPI document directly:",
+
+  // Unsubscribe page (/unsubscribe/{token})
+  "unsubscribe.title": "Unsubscribe",
+  "unsubscribe.heading": "Unsubscribe from {campaign}?",
+  "unsubscribe.intro":
+    "{email} will no longer get invitations, reminders or news about {campaign}.",
+  "unsubscribe.transactional_note":
+    "Messages about your own sign-up and pre-orders (confirmations, receipts, changes to an order) still reach you.",
+  "unsubscribe.button": "Unsubscribe",
+  "unsubscribe.prefetch_note": "Nothing changes until you press the button.",
+  "unsubscribe.done_title": "Unsubscribed",
+  "unsubscribe.done_heading": "You are unsubscribed",
+  "unsubscribe.done_body":
+    "{email} will get no more invitations, reminders or news about {campaign}.",
+  "unsubscribe.already_heading": "You are already unsubscribed",
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

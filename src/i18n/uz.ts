@@ -162,4 +162,19 @@ export const uz: Record<MessageKey, string> = {
   "docs.errors": "Xato kodlari va ular boʻyicha nima qilish kerakligi:",
   "docs.noscript":
     "Interaktiv maʼlumotnoma JavaScript talab qiladi. OpenAPI hujjatini toʻgʻridan-toʻgʻri oʻqishingiz mumkin:",
+
+  // Obunani bekor qilish sahifasi
+  "unsubscribe.title": "Obunani bekor qilish",
+  "unsubscribe.heading": "{campaign} xabarlariga obunani bekor qilasizmi?",
+  "unsubscribe.intro":
+    "{email} manziliga {campaign} boʻyicha taklifnomalar, eslatmalar va yangiliklar endi yuborilmaydi.",
+  "unsubscribe.transactional_note":
+    "Roʻyxatdan oʻtganingiz va oldindan buyurtmalaringiz haqidagi xatlar (tasdiqlashlar, cheklar, buyurtmadagi oʻzgarishlar) kelishda davom etadi.",
+  "unsubscribe.button": "Obunani bekor qilish",
+  "unsubscribe.prefetch_note": "Tugmani bosmaguningizcha hech narsa oʻzgarmaydi.",
+  "unsubscribe.done_title": "Obuna bekor qilindi",
+  "unsubscribe.done_heading": "Obunangiz bekor qilindi",
+  "unsubscribe.done_body":
+    "{email} manziliga {campaign} boʻyicha taklifnomalar, eslatmalar va yangiliklar boshqa yuborilmaydi.",
+  "unsubscribe.already_heading": "Obunangiz allaqachon bekor qilingan",
 };

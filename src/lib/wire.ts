@@ -12,11 +12,11 @@ export const isoDateTime = z.iso.datetime({ offset: true });
 /** ISO 8601 in, UTC ms out (for request bodies). */
 export const isoToMs = isoDateTime.transform((s) => Date.parse(s));
 
-export const idParam = (name: string, example: string) =>
-  z.object({
-    [name]: z
-      .string()
-      .min(1)
-      .max(64)
-      .openapi({ param: { name, in: "path" }, example }),
-  });
+/** Path params of routes addressed by one record id (`/things/{id}`). */
+export const idParams = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" }, example: "cmp_0123456789abcdefghjkmnpqrs" }),
+});

@@ -118,6 +118,7 @@ export const emailTemplateCategories = {
   reminder: "list",
   milestone: "list",
   broadcast: "list",
+  last_chance: "list",
 } as const satisfies Record<string, EmailCategory>;
 export type EmailTemplate = keyof typeof emailTemplateCategories;
 export const emailTemplates = Object.keys(emailTemplateCategories) as [

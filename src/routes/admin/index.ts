@@ -2,7 +2,13 @@ import { createRouter } from "../../lib/router";
 import { adminAuth } from "../../middleware/admin-auth";
 import { apiKeysRouter } from "./api-keys";
 import { auditLogRouter } from "./audit-log";
+import { campaignsRouter } from "./campaigns";
+import { emailsRouter } from "./emails";
+import { jobsRouter } from "./jobs";
 import { membersRouter } from "./members";
+import { signupsRouter } from "./signups";
+import { statsRouter } from "./stats";
+import { suppressionsRouter } from "./suppressions";
 
 /** Everything under /v1/admin: authenticated first, then each route checks its role. */
 const adminBase = createRouter();
@@ -11,4 +17,10 @@ adminBase.use("*", adminAuth);
 export const adminRouter = adminBase
   .route("/", apiKeysRouter)
   .route("/", auditLogRouter)
-  .route("/", membersRouter);
+  .route("/", campaignsRouter)
+  .route("/", membersRouter)
+  .route("/", jobsRouter)
+  .route("/", emailsRouter)
+  .route("/", suppressionsRouter)
+  .route("/", signupsRouter)
+  .route("/", statsRouter);

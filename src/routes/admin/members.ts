@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { memberRoles } from "../../db/schema";
 import { addMember, listMembers, removeMember, updateMember } from "../../domain/members";
 import { createRouter } from "../../lib/router";
-import { iso } from "../../lib/wire";
+import { idParams, iso } from "../../lib/wire";
 import { adminAuditContext, requireRole } from "../../middleware/admin-auth";
 import { errorResponses } from "../openapi-common";
 
@@ -29,7 +29,6 @@ const toWire = (m: Row) => ({
   created_at: iso(m.createdAt),
 });
 
-const idParams = z.object({ id: z.string().min(1).max(64) });
 const common = { tags: ["Admin: access"], security: [{ adminBearer: [] }] };
 
 const create = createRoute({

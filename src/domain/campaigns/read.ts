@@ -1,0 +1,82 @@
+import { and, asc, desc, eq, isNull, lt, ne, or } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { type CampaignStatus, campaigns, questions, variants } from "../../db/schema";
+import { notFound } from "../../lib/errors";
+import { decodeCursor, pageOf } from "../../lib/pagination";
+import type { CampaignBundle } from "./wire";
+
+/** A campaign with its variants and questions: one round trip (a batch of three reads). */
+export async function findCampaign(db: Db, id: string): Promise<CampaignBundle | null> {
+  const [c, v, q] = await db.batch([
+    db.select().from(campaigns).where(eq(campaigns.id, id)).limit(1),
+    db
+      .select()
+      .from(variants)
+      .where(eq(variants.campaignId, id))
+      .orderBy(asc(variants.sortOrder), asc(variants.createdAt), asc(variants.id)),
+    db
+      .select()
+      .from(questions)
+      .where(eq(questions.campaignId, id))
+      .orderBy(asc(questions.sortOrder), asc(questions.key)),
+  ]);
+  const campaign = c[0];
+  return campaign ? { campaign, variants: v, questions: q } : null;
+}
+
+export async function getCampaign(db: Db, id: string): Promise<CampaignBundle> {
+  const found = await findCampaign(db, id);
+  if (!found) throw notFound("Campaign");
+  return found;
+}
+
+/**
+ * The public view by slug: never drafts, never archived variants. One batch
+ * of three indexed reads (it is on the hot path of every widget load).
+ */
+export async function getPublicCampaign(db: Db, slug: string): Promise<CampaignBundle> {
+  const visible = and(eq(campaigns.slug, slug), ne(campaigns.status, "draft"));
+  const [c, v, q] = await db.batch([
+    db.select().from(campaigns).where(visible).limit(1),
+    db
+      .select({ v: variants })
+      .from(variants)
+      .innerJoin(campaigns, eq(campaigns.id, variants.campaignId))
+      .where(and(visible, isNull(variants.archivedAt)))
+      .orderBy(asc(variants.sortOrder), asc(variants.createdAt), asc(variants.id)),
+    db
+      .select({ q: questions })
+      .from(questions)
+      .innerJoin(campaigns, eq(campaigns.id, questions.campaignId))
+      .where(visible)
+      .orderBy(asc(questions.sortOrder), asc(questions.key)),
+  ]);
+  const campaign = c[0];
+  if (!campaign) throw notFound("Campaign");
+  return { campaign, variants: v.map((r) => r.v), questions: q.map((r) => r.q) };
+}
+
+/** Newest first, keyset-paginated on (created_at, id). */
+export async function listCampaigns(
+  db: Db,
+  q: { status?: CampaignStatus | undefined; cursor?: string | undefined; limit: number },
+) {
+  const conditions = [];
+  if (q.status) conditions.push(eq(campaigns.status, q.status));
+  if (q.cursor) {
+    const cur = decodeCursor(q.cursor);
+    conditions.push(
+      or(
+        lt(campaigns.createdAt, Number(cur.v)),
+        and(eq(campaigns.createdAt, Number(cur.v)), lt(campaigns.id, cur.id)),
+      ),
+    );
+  }
+  const rows = await db
+    .select()
+    .from(campaigns)
+    .where(and(...conditions))
+    .orderBy(desc(campaigns.createdAt), desc(campaigns.id))
+    .limit(q.limit + 1);
+  return pageOf(rows, q.limit, (r) => ({ v: r.createdAt, id: r.id }));
+}

@@ -1,0 +1,221 @@
+/**
+ * What a person sees about their own signup: the status page `/s/{token}`
+ * and `GET /v1/status` (Bearer). The token is a `status` token derived from
+ * TOKEN_SECRET, the signup id and its token_version (src/lib/tokens.ts), so
+ * a revoked (version bumped) or erased signup stops answering.
+ *
+ * One D1 round trip: a batch of two reads, the signup with its campaign,
+ * its place in line and "is a customer" as scalar subqueries, and its invite
+ * codes (the personal one and the shared ones it may hand out).
+ * @see ../../../../shared/CONTRACT.md "Public routes", "Customer tokens"
+ * @see ../../../../shared/DOMAIN.md "Signup", "Invite code"
+ */
+import { and, eq, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import type { Settings } from "../../config";
+import type { Db } from "../../db/client";
+import {
+  type AudienceState,
+  type CampaignStatus,
+  campaigns,
+  type InviteCodeStatus,
+  inviteCodes,
+  type Locale,
+  livePreorderStatuses,
+  type ReviewState,
+  signups,
+} from "../../db/schema";
+import { referralUrl } from "../../email/links";
+import { derivePersonalCode, verifyToken } from "../../lib/tokens";
+import { positionFrom, rowsAheadOf } from "./position";
+
+/** The funnel stage as the person sees it (DOMAIN.md "Signup": stage). */
+export type StatusStage = "pending" | "confirmed" | "invited" | "customer";
+
+export interface InviteView {
+  /** The personal code, re-derived (never stored). */
+  code: string;
+  status: InviteCodeStatus;
+  expiresAt: number | null;
+}
+
+/**
+ * A shared single-use code issued to this signup to hand out. Shared codes
+ * are random and stored only as a keyed hash, so the plaintext cannot be
+ * shown again (it went out by email when issued); the hint identifies it.
+ */
+export interface SharedCodeView {
+  hint: string;
+  status: InviteCodeStatus;
+  usesLeft: number;
+  expiresAt: number | null;
+}
+
+export interface SignupStatus {
+  signupId: string;
+  campaignId: string;
+  /** The address as given; callers mask it before showing it. */
+  email: string;
+  locale: Locale;
+  stage: StatusStage;
+  review: ReviewState;
+  audience: AudienceState;
+  unsubscribedAt: number | null;
+  /** In line for invites (and so has a position). */
+  inLine: boolean;
+  position: number | null;
+  peopleAhead: number | null;
+  /** Null while pending or when the campaign has referrals off. */
+  referralCode: string | null;
+  referralUrl: string | null;
+  verifiedReferrals: number;
+  invite: InviteView | null;
+  sharedCodes: SharedCodeView[];
+  signedUpAt: number;
+  confirmedAt: number | null;
+  invitedAt: number | null;
+  campaign: {
+    id: string;
+    name: string;
+    slug: string;
+    status: CampaignStatus;
+    accent: string | null;
+    referralBoostMs: number;
+  };
+}
+
+/** DOMAIN.md "Invite code": statuses are derived, in this order of precedence. */
+export function inviteStatus(
+  row: { revokedAt: number | null; expiresAt: number | null; uses: number; maxUses: number },
+  now: number,
+): InviteCodeStatus {
+  if (row.revokedAt !== null) return "revoked";
+  if (row.uses >= row.maxUses) return "used_up";
+  if (row.expiresAt !== null && row.expiresAt <= now) return "expired";
+  return "active";
+}
+
+const me = alias(signups, "me");
+const LIVE = livePreorderStatuses.map((s) => `'${s}'`).join(", ");
+
+/** The two reads of a status lookup, as one batch. Exported for the query-plan test. */
+export function statusReads(db: Db, signupId: string) {
+  return [
+    db
+      .select({
+        signup: me,
+        ahead: rowsAheadOf(me),
+        // Orders placed by the person's address without a status token have no signup_id.
+        customer: sql<number>`EXISTS (SELECT 1 FROM preorders AS p
+          WHERE p.status IN (${sql.raw(LIVE)})
+            AND (p.signup_id = ${me.id}
+              OR (p.campaign_id = ${me.campaignId} AND p.email_normalized = ${me.emailNormalized})))`,
+        campaign: {
+          id: campaigns.id,
+          name: campaigns.name,
+          slug: campaigns.slug,
+          status: campaigns.status,
+          branding: campaigns.branding,
+          referralEnabled: campaigns.referralEnabled,
+          referralBoostMs: campaigns.referralBoostMs,
+        },
+      })
+      .from(me)
+      .innerJoin(campaigns, eq(campaigns.id, me.campaignId))
+      .where(eq(me.id, signupId))
+      .limit(1),
+    db
+      .select()
+      .from(inviteCodes)
+      .where(
+        or(
+          and(eq(inviteCodes.signupId, signupId), eq(inviteCodes.kind, "personal")),
+          eq(inviteCodes.issuedToSignupId, signupId),
+        ),
+      )
+      .limit(100),
+  ] as const;
+}
+
+/**
+ * The signup a status token points at, or null when the token is not a valid
+ * status token, was revoked (version ≠ token_version) or the signup is gone
+ * or erased. Callers answer every null the same way (401 / 404 page).
+ */
+export async function findSignupStatus(
+  db: Db,
+  settings: Pick<Settings, "TOKEN_SECRET" | "PUBLIC_URL">,
+  token: string,
+  now: number,
+): Promise<SignupStatus | null> {
+  const claims = await verifyToken(settings.TOKEN_SECRET, "status", token);
+  if (!claims) return null;
+  const [rows, codes] = await db.batch(statusReads(db, claims.id));
+  const row = rows[0];
+  if (!row) return null;
+  const s = row.signup;
+  if (s.tokenVersion !== claims.version || s.erasedAt !== null || s.email === null) return null;
+
+  const rankEligible =
+    s.status === "confirmed" &&
+    s.review === "ok" &&
+    s.audience === "inside" &&
+    s.invitedAt === null &&
+    s.erasedAt === null;
+  const { position, peopleAhead } = positionFrom(rankEligible, Number(row.ahead));
+
+  const personal = codes.find((c) => c.kind === "personal" && c.signupId === s.id);
+  const invite = personal
+    ? {
+        code: (
+          await derivePersonalCode(settings.TOKEN_SECRET, s.campaignId, s.id, personal.tokenVersion)
+        ).code,
+        status: inviteStatus(personal, now),
+        expiresAt: personal.expiresAt,
+      }
+    : null;
+  const sharedCodes = codes
+    .filter((c) => c.kind === "shared" && c.issuedToSignupId === s.id)
+    .map((c) => ({
+      hint: c.codeHint,
+      status: inviteStatus(c, now),
+      usesLeft: Math.max(0, c.maxUses - c.uses),
+      expiresAt: c.expiresAt,
+    }));
+
+  const stage: StatusStage = Number(row.customer)
+    ? "customer"
+    : s.invitedAt !== null || personal
+      ? "invited"
+      : s.status;
+  const sharing = row.campaign.referralEnabled && s.status === "confirmed";
+  return {
+    signupId: s.id,
+    campaignId: s.campaignId,
+    email: s.email,
+    locale: s.locale,
+    stage,
+    review: s.review,
+    audience: s.audience,
+    unsubscribedAt: s.unsubscribedAt,
+    inLine: rankEligible,
+    position,
+    peopleAhead,
+    referralCode: sharing ? s.referralCode : null,
+    referralUrl: sharing ? referralUrl(settings, row.campaign.slug, s.referralCode) : null,
+    verifiedReferrals: s.verifiedReferrals,
+    invite,
+    sharedCodes,
+    signedUpAt: s.createdAt,
+    confirmedAt: s.confirmedAt,
+    invitedAt: s.invitedAt,
+    campaign: {
+      id: row.campaign.id,
+      name: row.campaign.name,
+      slug: row.campaign.slug,
+      status: row.campaign.status,
+      accent: row.campaign.branding?.accentColor ?? null,
+      referralBoostMs: row.campaign.referralBoostMs,
+    },
+  };
+}
