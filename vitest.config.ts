@@ -28,9 +28,14 @@ export default defineConfig(async () => {
       include: ["test/**/*.test.ts"],
       exclude: ["test/e2e/**", "test/load/**"],
       setupFiles: ["./test/setup/apply-migrations.ts"],
-      // Node side: the fake Resend for the email tests (URL via inject("fakeResendUrl")).
-      globalSetup: ["./test/fake-resend/global-setup.ts"],
+      // Node side: the fake Resend for the email tests (URL via inject("fakeResendUrl")) and the
+      // Turnstile siteverify stand-in for the signup tests (inject("fakeTurnstileUrl")).
+      globalSetup: ["./test/fake-resend/global-setup.ts", "./test/fake-turnstile/global-setup.ts"],
       testTimeout: 30_000,
+      // The worker writes one JSON line per request; hundreds of tests make
+      // thousands of them, which bury the failures. Warnings and errors stay.
+      onConsoleLog: (log: string, type: "stdout" | "stderr") =>
+        !(type === "stdout" && log.startsWith('{"level":"info"')),
     },
   };
 });

@@ -39,11 +39,15 @@ const num = (name, fallback) => {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 };
 
-/** Seconds to send `n` messages at `rate` calls/s, 100 per call (src/email/pacing.ts). */
-const estimate = (n, rate, batch = 100) => Math.ceil(Math.ceil(n / batch) / rate);
+/** src/email/pacing.ts estimateDrainSeconds: 100 per call, 500 per drain, ~1 s between drains. */
+const estimate = (n, rate) =>
+  Math.ceil(Math.ceil(n / 100) * (Math.ceil((1000 / rate) * 1.05) / 1000) + Math.ceil(n / 500));
 
 function seedSql(n) {
-  const payload = JSON.stringify({ referrals: 3, position: 2, peopleAhead: 1 }).replaceAll("'", "''");
+  const payload = JSON.stringify({ referrals: 3, position: 2, peopleAhead: 1 }).replaceAll(
+    "'",
+    "''",
+  );
   return `
 INSERT INTO campaigns (id, slug, name, currency, status, branding)
   VALUES ('cmp_bench', 'bench', 'Bench Lamp', 'USD', 'presale', '{"senderName":"Bench Studio"}');
@@ -113,7 +117,9 @@ export async function benchOutbox({
     await waitForHealth(`${base}/healthz`, { timeoutMs: 120_000 });
 
     const stats = async () => {
-      const res = await fetch(`${fake.url}/__stats`, { headers: { authorization: `Bearer ${apiKey}` } });
+      const res = await fetch(`${fake.url}/__stats`, {
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
       return res.json();
     };
     const started = Date.now();
@@ -144,7 +150,6 @@ export async function benchOutbox({
       statuses: s.statuses,
       duplicates: s.deliveries - s.recipients,
       etaSeconds: estimate(messages, rate),
-      gapsMs: s.gapsMs,
     };
   } catch (err) {
     say(`failed; last server lines:\n${log.slice(-30).join("\n")}`);
@@ -171,6 +176,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   console.log(`| ${row.join(" | ")} |`);
   console.log("");
   console.log(`[bench:outbox] provider replies: ${JSON.stringify(r.statuses)}`);
-  console.log(`[bench:outbox] gaps: ${JSON.stringify(r.gapsMs)}`);
   process.exit(r.duplicates === 0 && r.maxPerSecond <= r.rate ? 0 : 1);
 }

@@ -12,7 +12,7 @@
  * compete with the worker for CPU).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { onShutdown } from "../scripts/lib/lifecycle.mjs";
@@ -24,7 +24,9 @@ import {
   startWranglerDev,
   workerdProcesses,
 } from "../scripts/lib/wrangler.mjs";
+import { benchOutbox } from "./outbox.mjs";
 import { scenarios } from "./scenarios.mjs";
+import { benchWave } from "./wave.mjs";
 
 const HOST = "127.0.0.1";
 const num = (name, fallback) => {
@@ -129,6 +131,8 @@ const demo = await requestJson(`${base}/v1/campaigns/${DEMO_SLUG}`);
 const ctx = {
   baseUrl: base,
   adminToken: vars.ADMIN_TOKEN,
+  /** To derive customer link tokens (bench/status-setup.mjs), as the worker does. */
+  tokenSecret: vars.TOKEN_SECRET,
   demo: demo.status === 200 ? demo.json : undefined,
   admin: (method, p, body) =>
     requestJson(`${base}${p}`, {
@@ -169,16 +173,52 @@ function load(scenario, state, seconds) {
   });
 }
 
+/**
+ * workerd CPU time per process (empty off Linux). Per request it is a figure
+ * that holds up when other processes compete for the CPUs, unlike req/s.
+ */
+const serverCpu = () => new Map(workerdProcesses(dev.child.pid).map((p) => [p.pid, p.cpuMs]));
+/** CPU used since `before`; `reloaded` when workerd was replaced meanwhile (a source edit). */
+const cpuSince = (before) => {
+  const now = serverCpu();
+  let ms = 0;
+  for (const [pid, cpu] of now) ms += cpu - (before.get(pid) ?? 0);
+  const reloaded = [...before.keys()].some((pid) => !now.has(pid));
+  return { ms, reloaded, measured: now.size > 0 };
+};
+
 const rows = [];
 for (const scenario of scenarios) {
   if (ONLY && scenario !== scenarios[0] && !scenario.name.includes(ONLY)) continue;
   if (serverGone.signal.aborted) break;
+  if (scenario.run) {
+    // A row that measures itself (e.g. the sell-out): { rps, p50, p99, non2xx, codes, note }.
+    say(`${scenario.name}: custom run`);
+    const cpuBefore = serverCpu();
+    const r = await scenario.run(ctx);
+    const cpu = cpuSince(cpuBefore);
+    rows.push({
+      errors: 0,
+      ...r,
+      name: scenario.name,
+      cpuPerReq: cpu.measured && r.requests ? cpu.ms / r.requests : undefined,
+      reloaded: cpu.reloaded,
+    });
+    continue;
+  }
   const state = scenario.setup ? await scenario.setup(ctx) : undefined;
   if (WARMUP > 0) await load(scenario, state, WARMUP);
   say(`${scenario.name}: ${DURATION} s × ${CONNECTIONS} connections`);
+  const cpuBefore = serverCpu();
   const r = await load(scenario, state, DURATION);
+  const cpu = cpuSince(cpuBefore);
+  const total = r["2xx"] + r.non2xx;
+  if (cpu.reloaded)
+    say(`${scenario.name}: wrangler reloaded the worker during the row (a source file changed)`);
   rows.push({
     name: scenario.name,
+    cpuPerReq: !cpu.measured || total === 0 ? undefined : cpu.ms / total,
+    reloaded: cpu.reloaded,
     rps: r["2xx"] / r.duration,
     p50: r.latency.p50,
     p99: r.latency.p99,
@@ -202,7 +242,7 @@ try {
 
 const baseline = rows[0]?.rps || Number.NaN;
 const table = [
-  ["row", "2xx req/s", "p50 ms", "p99 ms", "non-2xx", "vs /healthz"],
+  ["row", "2xx req/s", "p50 ms", "p99 ms", "non-2xx", "vs /healthz", "workerd CPU ms/req"],
   ...rows.map((r) => [
     r.name,
     r.rps.toFixed(0),
@@ -210,6 +250,7 @@ const table = [
     String(r.p99),
     r.non2xx > 0 ? `${r.non2xx} (${r.codes})` : "0",
     `${(r.rps / baseline).toFixed(2)}×`,
+    r.cpuPerReq === undefined ? "n/a" : `${r.cpuPerReq.toFixed(2)}${r.reloaded ? " (reload)" : ""}`,
   ]),
 ];
 const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
@@ -222,6 +263,7 @@ console.log(
 );
 for (const row of table.slice(1)) console.log(fmt(row));
 console.log("");
+for (const r of rows.filter((x) => x.note)) say(`${r.name}: ${r.note}`);
 const errs = rows.filter((r) => r.errors > 0);
 for (const r of errs) say(`${r.name}: ${r.errors} socket errors/timeouts`);
 if (workerd.length > 0) {
@@ -232,6 +274,52 @@ if (workerd.length > 0) {
 }
 say(
   `${CONNECTIONS} connections, ${DURATION} s per row after ${WARMUP} s warm-up, one CF-Connecting-IP per request, ` +
-    `node ${process.version}, wrangler dev --log-level ${LOG_LEVEL}`,
+    `node ${process.version}, wrangler dev --log-level ${LOG_LEVEL}, ` +
+    `load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} CPUs`,
 );
+
+// ---- background work ------------------------------------------------------
+// The outbox drain and a 10,000-person wave need servers configured their own
+// way (the fake Resend provider; a seeded line), so they run after the HTTP
+// rows, one at a time, each on a fresh state directory. BENCH_ONLY skips them.
+if (!ONLY) {
+  // The HTTP server is done; free its CPU for these runs.
+  await dev?.stop();
+  dev = undefined;
+  const background = [];
+  try {
+    const o = await benchOutbox({ say: (m) => say(`outbox: ${m}`) });
+    background.push([
+      "outbox drain → fake Resend",
+      `${o.perSecond.toFixed(0)} msg/s`,
+      `${o.messages} in ${o.seconds.toFixed(1)} s`,
+      `${o.requests} calls, max ${o.maxPerSecond}/s (limit ${o.rate}/s), ${o.duplicates} duplicates`,
+    ]);
+    if (o.duplicates !== 0 || o.maxPerSecond > o.rate) failed = true;
+  } catch (err) {
+    failed = true;
+    say(`outbox drain row failed: ${err.message}`);
+  }
+  try {
+    const w = await benchWave({ say: (m) => say(`wave: ${m}`) });
+    const landed = w.landed.invited === w.count && w.landed.outbox === w.count;
+    background.push([
+      `wave of ${w.count} invitations`,
+      `${(w.count / w.seconds).toFixed(0)} people/s`,
+      `${w.seconds.toFixed(1)} s (target < 10 s)`,
+      `${w.landed.invited} invited, ${w.landed.codes} codes, ${w.landed.outbox} emails queued`,
+    ]);
+    if (!landed) failed = true;
+  } catch (err) {
+    failed = true;
+    say(`wave row failed: ${err.message}`);
+  }
+  if (background.length) {
+    console.log("");
+    console.log("| background work | rate | time | checks |");
+    console.log("|---|---:|---|---|");
+    for (const row of background) console.log(`| ${row.join(" | ")} |`);
+    console.log("");
+  }
+}
 await finish(failed ? 1 : 0);

@@ -14,8 +14,9 @@ export const copy = defineCopy(
     body: "Your {campaign} pre-order is now expected to ship on {date}.",
     old_date: "Previous date",
     new_date: "New date",
-    nothing_else: "Nothing else about your order has changed, and you don't need to do anything.",
-    action: "View my order",
+    nothing_else:
+      "Nothing else about your order has changed. If the new date doesn't work for you, you can cancel your pre-order from your order page; the units go back to stock.",
+    action: "View or cancel my order",
     reason: "You're receiving this because you placed a pre-order for {campaign}.",
   },
   {
@@ -27,8 +28,8 @@ export const copy = defineCopy(
     old_date: "Avvalgi sana",
     new_date: "Yangi sana",
     nothing_else:
-      "Buyurtmangizdagi boshqa hech narsa oʻzgarmadi, sizdan hech qanday harakat talab qilinmaydi.",
-    action: "Buyurtmamni koʻrish",
+      "Buyurtmangizdagi boshqa hech narsa oʻzgarmadi. Yangi sana sizga toʻgʻri kelmasa, buyurtma sahifangizdan buyurtmani bekor qilishingiz mumkin.",
+    action: "Buyurtmani koʻrish yoki bekor qilish",
     reason: "Bu xat sizga {campaign} uchun oldindan buyurtma berganingiz uchun yuborildi.",
   },
 );

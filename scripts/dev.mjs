@@ -100,14 +100,13 @@ onShutdown((reason) => shutdown(reason, 0));
 
 const wranglerGone = new AbortController();
 dev.exited.then(({ code, signal, error }) => {
-  wranglerGone.abort(`wrangler exited (${error?.message ?? signal ?? `code ${code}`})`);
+  const why = `wrangler dev exited (${error?.message ?? signal ?? `code ${code}`})`;
+  wranglerGone.abort(why);
   if (stopping) return;
   stopping = true;
   clearInterval(cronTimer);
   demoServer.close();
-  console.error(
-    `[dev] wrangler dev exited unexpectedly (${error?.message ?? signal ?? `code ${code}`})`,
-  );
+  console.error(`[dev] ${why} unexpectedly`);
   process.exit(code || 1);
 });
 

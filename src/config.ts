@@ -26,6 +26,15 @@ export const settingsSchema = z
       (v) => (v === "" || v === undefined ? undefined : Number(v)),
       z.number().positive().max(1000).default(2),
     ),
+    /**
+     * Outbox rows one drain (one queue invocation) sends at most. Rendering costs
+     * ~0.5 ms CPU per message: keep the default on Workers Paid; on Workers Free
+     * (10 ms CPU per invocation) set it to about 10.
+     */
+    EMAIL_DRAIN_LIMIT: z.preprocess(
+      (v) => (v === "" || v === undefined ? undefined : Number(v)),
+      z.number().int().min(1).max(500).default(500),
+    ),
     /** Optional mailbox for `List-Unsubscribe: <mailto:…>` next to the HTTPS one-click URL. */
     EMAIL_UNSUBSCRIBE_MAILTO: z.preprocess(
       (v) => (v === "" ? undefined : v),

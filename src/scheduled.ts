@@ -1,5 +1,12 @@
+import { loadSettings } from "./config";
 import { createDb, type Db } from "./db/client";
 import { advanceCampaigns } from "./domain/campaign-schedule";
+import { backfillReturnedUnits, releaseExpiredHolds } from "./domain/preorders/backfill";
+import { expireDueOrders } from "./domain/preorders/expire";
+import { deleteExpiredIdempotencyKeys } from "./domain/preorders/idempotency";
+import { remindersDue, sendReminders } from "./domain/preorders/reminders";
+import { runDueSchedules } from "./domain/schedules";
+import { kickOutbox } from "./email/outbox";
 import { sweepOutbox } from "./email/sweep";
 import { requeueStuckJobs } from "./jobs/runner";
 import { log } from "./lib/log";
@@ -40,6 +47,42 @@ export const tasks: ScheduledTask[] = [
   {
     name: "delete_expired_rate_counters",
     run: ({ db, now }) => deleteExpiredRateCounters(db, now),
+  },
+  // Backfill holds (src/domain/preorders/backfill.ts): expired ones give their unit
+  // back (2 queries); a returned unit becomes a hold for the next in line (≤ 10 queries).
+  {
+    name: "release_expired_holds",
+    run: ({ db, now }) => releaseExpiredHolds(db, now),
+  },
+  {
+    name: "backfill_returned_units",
+    run: ({ db, env, now }) => backfillReturnedUnits(db, loadSettings(env).TOKEN_SECRET, now),
+  },
+  // Reminder and last-chance emails to invited people who have not ordered
+  // (1 batch of 3, every 5th minute).
+  {
+    name: "send_reminders",
+    run: ({ db, now }) => (remindersDue(now) ? sendReminders(db, now) : Promise.resolve(null)),
+  },
+  // Unverified (and optionally held reserved) pre-orders past their hold: units and
+  // invite uses back, the expiry email (a set of ≤ 300 orders: 6 queries).
+  {
+    name: "expire_preorders",
+    run: async ({ db, env, now }) => {
+      const out = await expireDueOrders(db, now);
+      if (out.expired) await kickOutbox(env);
+      return out;
+    },
+  },
+  {
+    name: "delete_expired_idempotency_keys",
+    run: ({ db, now }) => deleteExpiredIdempotencyKeys(db, now),
+  },
+  // Due schedules start their waves as jobs (1 read, then ≤ 4 statements each, ≤ 3 a tick).
+  {
+    name: "run_due_schedules",
+    run: ({ db, env, now }) =>
+      runDueSchedules(db, { queue: env.JOBS, secret: loadSettings(env).TOKEN_SECRET }, now),
   },
 ];
 

@@ -64,8 +64,26 @@ async function findBySlug(api, slug) {
 }
 
 /**
+ * Adds `origins` to the campaign's allowed origins when missing (the demo site
+ * may run on another port than when the campaign was seeded). Best effort.
+ */
+async function allowOrigins(api, id, origins, log) {
+  if (origins.length === 0) return;
+  const res = await api("GET", `/v1/admin/campaigns/${id}`);
+  const current = res.json?.allowed_origins;
+  if (res.status !== 200 || !Array.isArray(current)) return;
+  const missing = origins.filter((o) => !current.includes(o));
+  if (missing.length === 0) return;
+  const patch = await api("PATCH", `/v1/admin/campaigns/${id}`, {
+    allowed_origins: [...current, ...missing],
+  });
+  if (patch.status === 200) log(`allowed origin ${missing.join(", ")} added`);
+  else log(`could not add allowed origin ${missing.join(", ")}: HTTP ${patch.status}`);
+}
+
+/**
  * Creates the demo campaign if `GET /v1/campaigns/demo` is 404, and moves it to
- * `presale`. Resolves { outcome: "present" | "created" | "failed", message };
+ * `presale`; an existing one gets `allowedOrigins` added when missing. Resolves { outcome: "present" | "created" | "failed", message };
  * never throws (a failed seed must not stop the dev server).
  */
 export async function seedDemo({ baseUrl, adminToken, allowedOrigins = [], log = console.log }) {
@@ -78,6 +96,7 @@ export async function seedDemo({ baseUrl, adminToken, allowedOrigins = [], log =
   try {
     const pub = await requestJson(`${baseUrl}/v1/campaigns/${DEMO_SLUG}`);
     if (pub.status === 200) {
+      await allowOrigins(api, pub.json.id, allowedOrigins, log);
       return { outcome: "present", message: `campaign "${DEMO_SLUG}" is ${pub.json?.status}` };
     }
     if (pub.status !== 404) throw new SeedError(`GET /v1/campaigns/${DEMO_SLUG}`, pub);

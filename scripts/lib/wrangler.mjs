@@ -164,33 +164,34 @@ function readProc(pid, file) {
 }
 
 /**
- * workerd processes below `rootPid` with their resident memory (Linux /proc;
- * elsewhere an empty list). rssKb is now, hwmKb the peak.
+ * workerd processes below `rootPid` (Linux /proc; elsewhere an empty list):
+ * rssKb is resident memory now, hwmKb its peak, cpuMs the CPU time used so far.
  */
 export function workerdProcesses(rootPid) {
   if (!rootPid || !existsSync("/proc/self/stat")) return [];
-  const parent = new Map();
+  const procs = new Map();
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
     const stat = readProc(name, "stat");
     if (!stat) continue;
-    // pid (comm) state ppid ... — comm may contain spaces, so split after ")".
-    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    parent.set(Number(name), {
-      ppid,
+    // "pid (comm) state ppid … utime stime …": comm may contain spaces.
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    procs.set(Number(name), {
       comm: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")),
+      ppid: Number(f[1]),
+      cpuMs: (Number(f[11]) + Number(f[12])) * 10, // clock ticks, USER_HZ = 100 on Linux
     });
   }
   const isBelow = (pid) => {
-    for (let p = parent.get(pid)?.ppid; p; p = parent.get(p)?.ppid) if (p === rootPid) return true;
+    for (let p = procs.get(pid)?.ppid; p; p = procs.get(p)?.ppid) if (p === rootPid) return true;
     return false;
   };
   const out = [];
-  for (const [pid, { comm }] of parent) {
+  for (const [pid, { comm, cpuMs }] of procs) {
     if (comm !== "workerd" || !isBelow(pid)) continue;
     const status = readProc(pid, "status") ?? "";
     const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, "m").exec(status)?.[1] ?? 0);
-    out.push({ pid, rssKb: kb("VmRSS"), hwmKb: kb("VmHWM") });
+    out.push({ pid, rssKb: kb("VmRSS"), hwmKb: kb("VmHWM"), cpuMs });
   }
   return out;
 }

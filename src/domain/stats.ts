@@ -90,8 +90,6 @@ const conversion = (f: Funnel) => ({
 
 export async function campaignStats(db: Db, campaignId: string, range: StatsRange) {
   const where = answersWhere(campaignId, range);
-  // One expression per level: the referrer's host is what sits between "://"
-  // and the first of / ? # : (each turned into "/" so one cut finds it).
   const [campaign, qs, days, sources, tallies, answered] = await db.batch([
     db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.id, campaignId)).limit(1),
     db
@@ -115,6 +113,9 @@ export async function campaignStats(db: Db, campaignId: string, range: StatsRang
     ),
     rows<SourceRow>(
       db,
+      // Source: a referral first, then utm_source, then the referrer's host
+      // (what sits between "://" and the first of / ? # :, each turned into "/"
+      // so one cut finds it, without "www."), else direct.
       sql`WITH b AS (${base(campaignId, range)}),
         k AS (SELECT rank,
             CASE WHEN referred_by_signup_id IS NOT NULL THEN 'referral'

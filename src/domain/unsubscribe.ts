@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import { auditLog, campaigns, outboxEmails, signups } from "../db/schema";
 import { newId } from "../db/schema/columns";
 import type { Locale } from "../db/schema/enums";
+import { UNSUBSCRIBED_REASON } from "../email/outbox";
 import { verifyToken } from "../lib/tokens";
 import type { AuditContext } from "./audit";
 
@@ -25,9 +26,6 @@ export interface UnsubscribeTarget {
   email: string;
   unsubscribedAt: number | null;
 }
-
-/** Why queued list mail of an unsubscribed signup did not go (outbox last_error). */
-export const UNSUBSCRIBED_REASON = "suppressed: the recipient unsubscribed from this campaign";
 
 /**
  * The signup an unsubscribe token points at, or null when the token is not a

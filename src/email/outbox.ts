@@ -197,6 +197,30 @@ export async function kickOutbox(
   }
 }
 
+/**
+ * At most one outbox kick a second per isolate, for hot paths (signups,
+ * pre-orders): one drain sends every due row, so under load a kick per request
+ * would only wake the sender for nothing. A kick never fires before the rows
+ * it is for were committed; the cron sweep is the backstop.
+ */
+const KICK_GAP_MS = 1000;
+let lastKickAt = Number.NEGATIVE_INFINITY;
+export function kickOutboxSoon(
+  env: { EMAIL_QUEUE: Queue | EmailQueue },
+  now: number = Date.now(),
+): Promise<unknown> {
+  if (lastKickAt >= now) return Promise.resolve();
+  if (now - lastKickAt >= KICK_GAP_MS) {
+    lastKickAt = now;
+    return kickOutbox(env);
+  }
+  lastKickAt = now + KICK_GAP_MS;
+  return kickOutbox(env, { delaySeconds: KICK_GAP_MS / 1000 });
+}
+
+/** Why list mail to an unsubscribed signup did not go (outbox last_error), wherever it was stopped. */
+export const UNSUBSCRIBED_REASON = "unsubscribed from this campaign's list mail";
+
 export type RetryEmailResult = "requeued" | "not_found" | "not_failed";
 
 /**

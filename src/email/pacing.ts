@@ -27,7 +27,7 @@ export class Pacer {
    * arrivals.
    */
   get intervalMs(): number {
-    return (1000 / this.rate) * 1.05;
+    return Math.ceil((1000 / this.rate) * 1.05);
   }
 
   /** Waits for the next slot, then takes it. */
@@ -35,6 +35,17 @@ export class Pacer {
     const wait = this.nextAt - clock.now();
     if (wait > 0) await clock.sleep(wait);
     this.nextAt = Math.max(clock.now(), this.nextAt) + this.intervalMs;
+  }
+
+  /**
+   * Waits out the current interval. The drain calls this before it returns:
+   * the next drain may run in another isolate with a fresh pacer, and
+   * max_concurrency = 1 keeps it from starting before this one has ended.
+   */
+  async settle(clock: Clock): Promise<void> {
+    // At most one interval: a 429's longer hold is kept by next_attempt_at instead.
+    const wait = Math.min(this.intervalMs, this.nextAt - clock.now());
+    if (wait > 0) await clock.sleep(wait);
   }
 
   /** After a 429: no call before `at`. */
@@ -55,13 +66,24 @@ export function sharedPacer(rate: number): Pacer {
   return p;
 }
 
+/** Seconds between one drain's end and the next one's start (queue delivery, claim). */
+const DRAIN_GAP_SECONDS = 1;
+
 /**
  * Seconds to deliver `queuedCount` messages at `rate` provider calls per
- * second with up to `batchSize` messages per call (Resend batch: 100), for
- * ETAs on waves and broadcasts. Ignores retries and the per-drain overhead.
+ * second with up to `batchSize` messages per call (Resend batch: 100) and
+ * `drainLimit` messages per drain, for ETAs on waves and broadcasts. Assumes
+ * no faults (each retry adds a backoff).
  */
-export function estimateDrainSeconds(queuedCount: number, rate = 2, batchSize = 100): number {
+export function estimateDrainSeconds(
+  queuedCount: number,
+  rate = 2,
+  batchSize = 100,
+  drainLimit = 500,
+): number {
   if (queuedCount <= 0) return 0;
   const calls = Math.ceil(queuedCount / Math.max(1, batchSize));
-  return Math.ceil(calls / Math.max(rate, 0.001));
+  const drains = Math.ceil(queuedCount / Math.max(1, drainLimit));
+  const interval = new Pacer(Math.max(rate, 0.001)).intervalMs / 1000;
+  return Math.ceil(calls * interval + drains * DRAIN_GAP_SECONDS);
 }

@@ -5,7 +5,7 @@
  *   marker stays, so a message the provider did accept is not sent twice),
  *   or to `failed` when their attempts are used up.
  * - If any queued row is due, one drain message is sent.
- * Two queries whatever the backlog.
+ * Three queries whatever the backlog.
  */
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
@@ -27,10 +27,14 @@ export async function sweepOutbox(
       updated_at = ${now}
     WHERE status = 'sending' AND next_attempt_at < ${now}
     RETURNING status`);
+  // Rows written without a due time (not through outboxInsert) are due now.
+  await db.run(sql`
+    UPDATE outbox_emails SET next_attempt_at = ${now}
+    WHERE status = 'queued' AND next_attempt_at IS NULL`);
   const [due] = await db.all<{ n: number }>(sql`
     SELECT count(*) AS n FROM (
       SELECT 1 FROM outbox_emails
-      WHERE status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ${now})
+      WHERE status = 'queued' AND next_attempt_at <= ${now}
       LIMIT 1)`);
   const kicked = (due?.n ?? 0) > 0 ? await kickOutbox({ EMAIL_QUEUE: queue }) : false;
   return {

@@ -77,6 +77,12 @@ export const en = {
   "problem.csrf_failed.action":
     "Reload the dashboard page and send the form again. If it keeps happening, sign in again.",
 
+  "problem.turnstile_failed.title": "Human check failed",
+  "problem.turnstile_failed.meaning":
+    "The campaign asks for a Cloudflare Turnstile check, and the token sent with this request was missing, invalid, already used, or could not be verified.",
+  "problem.turnstile_failed.action":
+    "Complete the check again (a token works once, for five minutes) and send the request again. The reason field says which: missing, invalid, expired_or_used or unavailable.",
+
   "problem.not_found.title": "Not found",
   "problem.not_found.meaning": "There is nothing at this address, or it is not visible to you.",
   "problem.not_found.action":
@@ -167,6 +173,109 @@ export const en = {
   "docs.noscript":
     "The interactive reference needs JavaScript. You can still read the OpenAPI document directly:",
 
+  // Waitlist signup: form errors (API messages use the English text)
+  "signup.error.email_invalid": "Enter a valid email address, like name@example.com.",
+  "signup.error.email_too_long": "This email address is too long.",
+  "signup.error.name_invalid": "Write your name on one line, in at most 200 characters.",
+  "signup.error.required": "Please answer this question.",
+  "signup.error.too_long": "Please keep this to {max} characters or fewer.",
+  "signup.error.invalid_choice": "Choose one of the options given.",
+  "signup.error.invalid_value": "This answer is not in a form we understand.",
+  "signup.error.unknown_question": "This campaign has no such question.",
+  "signup.error.consent_required": "Please agree to get emails about this campaign.",
+  "signup.error.invalid": "Please check this field.",
+  "signup.error.summary": "Please fix the following:",
+  "signup.error.closed": "This campaign is not taking sign-ups right now.",
+  "signup.error.rate_limited": "Too many attempts. Please wait a moment and try again.",
+  "signup.error.turnstile": "We could not check that you are human. Please try again.",
+  "signup.error.generic": "Something went wrong. Please try again.",
+
+  // Hosted landing page (/c/{slug}) and its thank-you page
+  "landing.join_heading": "Join the waitlist",
+  "landing.email_label": "Email address",
+  "landing.email_hint": "We will email you a link to confirm your place.",
+  "landing.name_label": "Your name",
+  "landing.optional": "optional",
+  "landing.required": "required",
+  "landing.consent_label":
+    "I agree to get emails about {campaign}: a link to confirm, my place in line and my invitation.",
+  "landing.consent_hint": "Every email has a link to unsubscribe.",
+  "landing.submit": "Join the waitlist",
+  "landing.honeypot_label": "Leave this field empty",
+  "landing.closed_heading": "Sign-ups are closed",
+  "landing.closed_body": "{campaign} is not taking sign-ups right now. Please check back later.",
+  "landing.referred": "A friend invited you to join.",
+  "landing.turnstile_note":
+    "This form runs a quick check that you are human, which needs JavaScript.",
+  "landing.thanks_title": "Check your inbox",
+  "landing.thanks_heading": "Check your inbox",
+  "landing.thanks_body":
+    "We have sent an email to the address you entered. Follow the link in it to see your place on the {campaign} waitlist.",
+  "landing.thanks_spam":
+    "Nothing after a few minutes? Check your spam folder. Signing up again with the same address sends the email again.",
+  "landing.thanks_back": "Back to {campaign}",
+
+  // Double opt-in page (/confirm/{token})
+  "confirm.title": "Confirm your email",
+  "confirm.heading": "Confirm your place on the {campaign} waitlist",
+  "confirm.intro": "Press the button to confirm {email} and take your place in line.",
+  "confirm.button": "Confirm my place",
+  "confirm.prefetch_note": "Nothing happens until you press the button.",
+  "confirm.already_heading": "You are already confirmed",
+  "confirm.already_intro": "{email} is confirmed on the {campaign} waitlist.",
+  "confirm.status_button": "See my status",
+
+  // Pre-order page (/o/{token})
+  "order.title": "Your pre-order",
+  "order.heading": "Your {campaign} pre-order",
+  "order.number": "Order number",
+  "order.placed_at": "Placed on {date}",
+  "order.status_label": "Status",
+  "order.status.pending_verification": "Waiting for your email confirmation",
+  "order.status.reserved": "Reserved",
+  "order.status.confirmed": "Confirmed",
+  "order.status.fulfilled": "Fulfilled",
+  "order.status.cancelled": "Cancelled",
+  "order.status.expired": "Expired",
+  "order.pending_notice":
+    "Check your inbox: we sent a link to {email}. Confirm it by {time} to keep this pre-order; until then the items are held for you.",
+  "order.lapsed_notice":
+    "This pre-order was not confirmed in time, so its items are going back on sale.",
+  "order.reserved_notice": "Your items are reserved for you. We will email you when there is news.",
+  "order.confirmed_notice": "Your pre-order is confirmed.",
+  "order.fulfilled_notice": "Your pre-order is fulfilled. Thank you!",
+  "order.cancelled_notice": "This pre-order is cancelled, and its items went back on sale.",
+  "order.expired_notice":
+    "This pre-order expired because the email address was not confirmed in time.",
+  "order.verified_notice": "Thank you: your email is confirmed and your pre-order is reserved.",
+  "order.items_heading": "What you ordered",
+  "order.col_item": "Item",
+  "order.col_quantity": "Quantity",
+  "order.col_price": "Price",
+  "order.col_total": "Total",
+  "order.total": "Order total",
+  "order.ship_date": "Expected to ship on {date}",
+  "order.cancel_heading": "Changed your mind?",
+  "order.cancel_until": "You can cancel this pre-order until {date}.",
+  "order.cancel_open": "You can cancel this pre-order before it is fulfilled.",
+  "order.cancel_button": "Cancel my pre-order",
+  "order.cancel_done": "Your pre-order is cancelled. We have sent a confirmation to your email.",
+  "order.cancel_refused": "This pre-order can no longer be cancelled.",
+
+  // Pre-order email check (/verify/{token})
+  "verify.title": "Confirm your pre-order",
+  "verify.heading": "Confirm your {campaign} pre-order",
+  "verify.intro":
+    "Press the button to confirm {email} and keep pre-order {order}. The items are held for you until {time}.",
+  "verify.button": "Confirm my pre-order",
+  "verify.prefetch_note": "Nothing happens until you press the button.",
+  "verify.already_heading": "Your email is confirmed",
+  "verify.already_intro": "Pre-order {order} is confirmed and reserved for you.",
+  "verify.ended_heading": "This pre-order can no longer be confirmed",
+  "verify.ended_intro":
+    "Pre-order {order} was cancelled or not confirmed in time, and its items went back on sale.",
+  "verify.order_link": "See my pre-order",
+
   // Unsubscribe page (/unsubscribe/{token})
   "unsubscribe.title": "Unsubscribe",
   "unsubscribe.heading": "Unsubscribe from {campaign}?",
@@ -181,6 +290,72 @@ export const en = {
   "unsubscribe.done_body":
     "{email} will get no more invitations, reminders or news about {campaign}.",
   "unsubscribe.already_heading": "You are already unsubscribed",
+
+  // Status page (/s/{token}) and GET /v1/status
+  "status.title": "Your place in line",
+  "status.position": "You are number {position} in line",
+  "status.people_ahead": "People ahead of you: {count}",
+  "status.pending":
+    "Confirm your email address to take your place in line. We have sent you a link.",
+  "status.flagged":
+    "Your sign-up is being checked. You will get your place in line once it is approved.",
+  "status.rejected": "Your sign-up was not accepted for this waitlist.",
+  "status.outside":
+    "This pre-sale is open to a limited audience for now. You are on our list, and we will write if that changes.",
+  "status.invited": "You are invited! Use your personal code to pre-order.",
+  "status.invite_code": "Your personal invite code",
+  "status.invite_status.active": "Ready to use",
+  "status.invite_status.used_up": "Already used",
+  "status.invite_status.expired": "Expired",
+  "status.invite_status.revoked": "No longer valid",
+  "status.invite_expires": "Valid until {date}",
+  "status.customer": "You have a pre-order. Thank you!",
+  "status.campaign": "Campaign status: {status}",
+  "status.campaign_status.draft": "not public",
+  "status.campaign_status.waitlist": "waitlist open",
+  "status.campaign_status.presale": "pre-sale open",
+  "status.campaign_status.paused": "paused",
+  "status.campaign_status.closed": "closed",
+  "status.share_heading": "Move up the line",
+  "status.share_intro":
+    "Share your link. Each friend who signs up with it and confirms moves you up by {boost}.",
+  "status.share_label": "Your referral link",
+  "status.copy": "Copy",
+  "status.copied": "Copied",
+  "status.referral_code": "Referral code: {code}",
+  "status.verified_referrals": "Friends who joined through you: {count}",
+  "status.codes_heading": "Invite codes to hand out",
+  "status.codes_intro":
+    "You have {count} codes to give to friends ({active} still unused). For your security only their short form is shown here; the full codes are in the email we sent when they were issued.",
+  "status.code_item": "Code {hint}: {status}",
+  "status.manage_heading": "Your emails and data",
+  "status.signed_up_as": "Signed up as {email}",
+  "status.unsubscribe_button": "Stop emails about {campaign}",
+  "status.unsubscribed_note":
+    "You are unsubscribed: we send no invitations, reminders or news about {campaign}. Your invitation will show on this page, and messages about your own orders still reach you.",
+  "status.delete_button": "Delete my data",
+  "status.delete_intro":
+    "Removes your name, email address and answers, and takes you out of the line.",
+
+  // Self-service privacy actions on the status page
+  "privacy.unsubscribe_title": "Stop emails",
+  "privacy.unsubscribe_heading": "Stop emails about {campaign}?",
+  "privacy.unsubscribe_body":
+    "{email} will get no more invitations, reminders or news about {campaign}. You keep your place in line, your invitation will show on the status page, and messages about your own orders still reach you.",
+  "privacy.unsubscribe_button": "Yes, stop emails",
+  "privacy.unsubscribed_notice":
+    "Done: you will get no more invitations, reminders or news about {campaign}.",
+  "privacy.delete_title": "Delete your data",
+  "privacy.delete_heading": "Delete your data for {campaign}?",
+  "privacy.delete_body":
+    "We will remove your name, email address and answers. Your place in line, your referral link and any invite code stop working. Pre-orders stay in our records for accounting, without your name, email address or details. This cannot be undone.",
+  "privacy.delete_button": "Yes, delete my data",
+  "privacy.cancel": "No, go back",
+  "privacy.deleted_title": "Data deleted",
+  "privacy.deleted_heading": "Your data was deleted",
+  "privacy.deleted_body":
+    "We removed your personal data for {campaign}. This link no longer works.",
+  "privacy.prefetch_note": "Nothing changes until you press the button.",
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

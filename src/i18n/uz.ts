@@ -72,6 +72,12 @@ export const uz: Record<MessageKey, string> = {
   "problem.csrf_failed.action":
     "Boshqaruv paneli sahifasini yangilab, formani qayta yuboring. Bu takrorlanaversa, tizimga qaytadan kiring.",
 
+  "problem.turnstile_failed.title": "Inson ekanligini tekshirish oʻtmadi",
+  "problem.turnstile_failed.meaning":
+    "Kampaniya Cloudflare Turnstile tekshiruvini talab qiladi, bu soʻrov bilan yuborilgan token esa yoʻq, notoʻgʻri, allaqachon ishlatilgan yoki uni tekshirib boʻlmadi.",
+  "problem.turnstile_failed.action":
+    "Tekshiruvdan qayta oʻting (token bir marta, besh daqiqa davomida ishlaydi) va soʻrovni qayta yuboring. reason maydoni sababini aytadi: missing, invalid, expired_or_used yoki unavailable.",
+
   "problem.not_found.title": "Topilmadi",
   "problem.not_found.meaning": "Bu manzilda hech narsa yoʻq yoki u siz uchun koʻrinmaydi.",
   "problem.not_found.action":
@@ -163,6 +169,115 @@ export const uz: Record<MessageKey, string> = {
   "docs.noscript":
     "Interaktiv maʼlumotnoma JavaScript talab qiladi. OpenAPI hujjatini toʻgʻridan-toʻgʻri oʻqishingiz mumkin:",
 
+  // Kutish roʻyxatiga yozilish: shakl xatolari
+  "signup.error.email_invalid":
+    "Toʻgʻri elektron pochta manzilini kiriting, masalan: ism@example.com.",
+  "signup.error.email_too_long": "Bu elektron pochta manzili juda uzun.",
+  "signup.error.name_invalid": "Ismingizni bir qatorda, koʻpi bilan 200 belgida yozing.",
+  "signup.error.required": "Iltimos, bu savolga javob bering.",
+  "signup.error.too_long": "Iltimos, {max} belgidan oshirmang.",
+  "signup.error.invalid_choice": "Berilgan variantlardan birini tanlang.",
+  "signup.error.invalid_value": "Bu javobni tushunib boʻlmadi.",
+  "signup.error.unknown_question": "Bu kampaniyada bunday savol yoʻq.",
+  "signup.error.consent_required": "Iltimos, ushbu kampaniya haqida xatlar olishga rozilik bering.",
+  "signup.error.invalid": "Iltimos, bu maydonni tekshiring.",
+  "signup.error.summary": "Iltimos, quyidagilarni tuzating:",
+  "signup.error.closed": "Bu kampaniya hozir roʻyxatga olmayapti.",
+  "signup.error.rate_limited": "Urinishlar juda koʻp. Biroz kutib, qayta urinib koʻring.",
+  "signup.error.turnstile": "Inson ekaningizni tekshira olmadik. Iltimos, qayta urinib koʻring.",
+  "signup.error.generic": "Nimadir notoʻgʻri ketdi. Iltimos, qayta urinib koʻring.",
+
+  // Kampaniya sahifasi (/c/{slug}) va rahmat sahifasi
+  "landing.join_heading": "Kutish roʻyxatiga qoʻshiling",
+  "landing.email_label": "Elektron pochta manzili",
+  "landing.email_hint": "Oʻrningizni tasdiqlash uchun sizga havola yuboramiz.",
+  "landing.name_label": "Ismingiz",
+  "landing.optional": "ixtiyoriy",
+  "landing.required": "majburiy",
+  "landing.consent_label":
+    "{campaign} haqida xatlar olishga roziman: tasdiqlash havolasi, navbatdagi oʻrnim va taklifnomam.",
+  "landing.consent_hint": "Har bir xatda obunani bekor qilish havolasi bor.",
+  "landing.submit": "Roʻyxatga qoʻshilish",
+  "landing.honeypot_label": "Bu maydonni boʻsh qoldiring",
+  "landing.closed_heading": "Roʻyxatga olish yopiq",
+  "landing.closed_body": "{campaign} hozir roʻyxatga olmayapti. Keyinroq qayta kiring.",
+  "landing.referred": "Sizni doʻstingiz taklif qildi.",
+  "landing.turnstile_note":
+    "Bu shakl inson ekaningizni tezda tekshiradi, buning uchun JavaScript kerak.",
+  "landing.thanks_title": "Pochtangizni tekshiring",
+  "landing.thanks_heading": "Pochtangizni tekshiring",
+  "landing.thanks_body":
+    "Siz kiritgan manzilga xat yubordik. {campaign} kutish roʻyxatidagi oʻrningizni koʻrish uchun undagi havolani oching.",
+  "landing.thanks_spam":
+    "Bir necha daqiqadan keyin ham xat kelmadimi? Spam jildini tekshiring. Xuddi shu manzil bilan qayta yozilsangiz, xat yana yuboriladi.",
+  "landing.thanks_back": "{campaign} sahifasiga qaytish",
+
+  // Elektron pochtani tasdiqlash sahifasi (/confirm/{token})
+  "confirm.title": "Elektron pochtani tasdiqlash",
+  "confirm.heading": "{campaign} kutish roʻyxatidagi oʻrningizni tasdiqlang",
+  "confirm.intro":
+    "{email} manzilini tasdiqlash va navbatdagi oʻrningizni egallash uchun tugmani bosing.",
+  "confirm.button": "Oʻrnimni tasdiqlash",
+  "confirm.prefetch_note": "Tugmani bosmaguningizcha hech narsa oʻzgarmaydi.",
+  "confirm.already_heading": "Siz allaqachon tasdiqlagansiz",
+  "confirm.already_intro": "{email} manzili {campaign} kutish roʻyxatida tasdiqlangan.",
+  "confirm.status_button": "Holatimni koʻrish",
+
+  // Oldindan buyurtma sahifasi (/o/{token})
+  "order.title": "Oldindan buyurtmangiz",
+  "order.heading": "{campaign}: oldindan buyurtmangiz",
+  "order.number": "Buyurtma raqami",
+  "order.placed_at": "Berilgan sana: {date}",
+  "order.status_label": "Holati",
+  "order.status.pending_verification": "Elektron pochtangiz tasdiqlanishi kutilmoqda",
+  "order.status.reserved": "Band qilingan",
+  "order.status.confirmed": "Tasdiqlangan",
+  "order.status.fulfilled": "Bajarilgan",
+  "order.status.cancelled": "Bekor qilingan",
+  "order.status.expired": "Muddati tugagan",
+  "order.pending_notice":
+    "Pochtangizni tekshiring: {email} manziliga havola yubordik. Buyurtmani saqlab qolish uchun uni {time} gacha tasdiqlang; shu vaqtgacha mahsulotlar siz uchun band qilib turiladi.",
+  "order.lapsed_notice":
+    "Bu buyurtma oʻz vaqtida tasdiqlanmadi, shuning uchun mahsulotlar qayta sotuvga chiqarilmoqda.",
+  "order.reserved_notice":
+    "Mahsulotlar siz uchun band qilingan. Yangilik boʻlsa, sizga xat yuboramiz.",
+  "order.confirmed_notice": "Oldindan buyurtmangiz tasdiqlandi.",
+  "order.fulfilled_notice": "Oldindan buyurtmangiz bajarildi. Rahmat!",
+  "order.cancelled_notice":
+    "Bu buyurtma bekor qilingan, mahsulotlar esa qayta sotuvga chiqarilgan.",
+  "order.expired_notice":
+    "Elektron pochta manzili oʻz vaqtida tasdiqlanmagani uchun bu buyurtmaning muddati tugadi.",
+  "order.verified_notice":
+    "Rahmat: elektron pochtangiz tasdiqlandi, buyurtmangiz esa band qilindi.",
+  "order.items_heading": "Buyurtmangiz tarkibi",
+  "order.col_item": "Mahsulot",
+  "order.col_quantity": "Soni",
+  "order.col_price": "Narxi",
+  "order.col_total": "Jami",
+  "order.total": "Buyurtma summasi",
+  "order.ship_date": "Taxminiy joʻnatish sanasi: {date}",
+  "order.cancel_heading": "Fikringiz oʻzgardimi?",
+  "order.cancel_until": "Bu buyurtmani {date} gacha bekor qilishingiz mumkin.",
+  "order.cancel_open": "Bu buyurtmani u bajarilguncha bekor qilishingiz mumkin.",
+  "order.cancel_button": "Buyurtmamni bekor qilish",
+  "order.cancel_done":
+    "Oldindan buyurtmangiz bekor qilindi. Elektron pochtangizga tasdiq xatini yubordik.",
+  "order.cancel_refused": "Bu buyurtmani endi bekor qilib boʻlmaydi.",
+
+  // Buyurtma uchun elektron pochtani tasdiqlash (/verify/{token})
+  "verify.title": "Buyurtmangizni tasdiqlang",
+  "verify.heading": "{campaign} uchun oldindan buyurtmangizni tasdiqlang",
+  "verify.intro":
+    "{email} manzilini tasdiqlash va {order} raqamli buyurtmani saqlab qolish uchun tugmani bosing. Mahsulotlar {time} gacha siz uchun band qilib turiladi.",
+  "verify.button": "Buyurtmani tasdiqlash",
+  "verify.prefetch_note": "Tugmani bosmaguningizcha hech narsa oʻzgarmaydi.",
+  "verify.already_heading": "Elektron pochtangiz tasdiqlangan",
+  "verify.already_intro": "{order} raqamli buyurtma tasdiqlangan va siz uchun band qilingan.",
+  "verify.ended_heading": "Bu buyurtmani endi tasdiqlab boʻlmaydi",
+  "verify.ended_intro":
+    "{order} raqamli buyurtma bekor qilingan yoki oʻz vaqtida tasdiqlanmagan, mahsulotlar esa qayta sotuvga chiqarilgan.",
+  "verify.order_link": "Buyurtmamni koʻrish",
+
   // Obunani bekor qilish sahifasi
   "unsubscribe.title": "Obunani bekor qilish",
   "unsubscribe.heading": "{campaign} xabarlariga obunani bekor qilasizmi?",
@@ -177,4 +292,71 @@ export const uz: Record<MessageKey, string> = {
   "unsubscribe.done_body":
     "{email} manziliga {campaign} boʻyicha taklifnomalar, eslatmalar va yangiliklar boshqa yuborilmaydi.",
   "unsubscribe.already_heading": "Obunangiz allaqachon bekor qilingan",
+
+  // Holat sahifasi (/s/{token}) va GET /v1/status
+  "status.title": "Navbatdagi oʻrningiz",
+  "status.position": "Siz navbatda {position}-oʻrindasiz",
+  "status.people_ahead": "Sizdan oldinda: {count} kishi",
+  "status.pending":
+    "Navbatdagi oʻrningizni olish uchun elektron pochta manzilingizni tasdiqlang. Sizga havola yubordik.",
+  "status.flagged":
+    "Roʻyxatdan oʻtishingiz tekshirilmoqda. Tasdiqlangach, navbatdagi oʻrningizni olasiz.",
+  "status.rejected": "Roʻyxatdan oʻtishingiz bu kutish roʻyxatiga qabul qilinmadi.",
+  "status.outside":
+    "Hozircha bu oldindan sotuv cheklangan auditoriya uchun. Siz roʻyxatimizdasiz, bu oʻzgarsa, sizga xabar beramiz.",
+  "status.invited":
+    "Siz taklif qilindingiz! Oldindan buyurtma berish uchun shaxsiy kodingizdan foydalaning.",
+  "status.invite_code": "Shaxsiy taklif kodingiz",
+  "status.invite_status.active": "Foydalanishga tayyor",
+  "status.invite_status.used_up": "Allaqachon ishlatilgan",
+  "status.invite_status.expired": "Muddati tugagan",
+  "status.invite_status.revoked": "Endi amal qilmaydi",
+  "status.invite_expires": "Amal qilish muddati: {date}",
+  "status.customer": "Sizda oldindan buyurtma bor. Rahmat!",
+  "status.campaign": "Kampaniya holati: {status}",
+  "status.campaign_status.draft": "ommaga ochilmagan",
+  "status.campaign_status.waitlist": "kutish roʻyxati ochiq",
+  "status.campaign_status.presale": "oldindan sotuv ochiq",
+  "status.campaign_status.paused": "vaqtincha toʻxtatilgan",
+  "status.campaign_status.closed": "yopilgan",
+  "status.share_heading": "Navbatda oldinga oʻting",
+  "status.share_intro":
+    "Havolangizni ulashing. U orqali roʻyxatdan oʻtib, tasdiqlagan har bir doʻstingiz sizni {boost} oldinga suradi.",
+  "status.share_label": "Taklif havolangiz",
+  "status.copy": "Nusxa olish",
+  "status.copied": "Nusxa olindi",
+  "status.referral_code": "Taklif kodi: {code}",
+  "status.verified_referrals": "Siz orqali qoʻshilgan doʻstlar: {count}",
+  "status.codes_heading": "Doʻstlarga beriladigan taklif kodlari",
+  "status.codes_intro":
+    "Doʻstlaringizga berish uchun {count} ta kodingiz bor ({active} tasi hali ishlatilmagan). Xavfsizlik uchun bu yerda faqat qisqa koʻrinishi chiqadi; toʻliq kodlar ular berilganda yuborgan xatimizda.",
+  "status.code_item": "Kod {hint}: {status}",
+  "status.manage_heading": "Xatlaringiz va maʼlumotlaringiz",
+  "status.signed_up_as": "Roʻyxatdan oʻtgan manzil: {email}",
+  "status.unsubscribe_button": "{campaign} haqidagi xatlarni toʻxtatish",
+  "status.unsubscribed_note":
+    "Obunangiz bekor qilingan: {campaign} boʻyicha taklifnomalar, eslatmalar va yangiliklar yubormaymiz. Taklifingiz shu sahifada chiqadi, buyurtmalaringiz haqidagi xatlar esa kelishda davom etadi.",
+  "status.delete_button": "Maʼlumotlarimni oʻchirish",
+  "status.delete_intro":
+    "Ismingiz, elektron pochta manzilingiz va javoblaringiz oʻchiriladi, siz navbatdan chiqasiz.",
+
+  // Holat sahifasidagi maxfiylik amallari
+  "privacy.unsubscribe_title": "Xatlarni toʻxtatish",
+  "privacy.unsubscribe_heading": "{campaign} haqidagi xatlar toʻxtatilsinmi?",
+  "privacy.unsubscribe_body":
+    "{email} manziliga {campaign} boʻyicha taklifnomalar, eslatmalar va yangiliklar endi yuborilmaydi. Navbatdagi oʻrningiz saqlanadi, taklifingiz holat sahifasida chiqadi, buyurtmalaringiz haqidagi xatlar esa kelishda davom etadi.",
+  "privacy.unsubscribe_button": "Ha, xatlarni toʻxtatish",
+  "privacy.unsubscribed_notice":
+    "Tayyor: {campaign} boʻyicha taklifnomalar, eslatmalar va yangiliklar endi yuborilmaydi.",
+  "privacy.delete_title": "Maʼlumotlarni oʻchirish",
+  "privacy.delete_heading": "{campaign} uchun maʼlumotlaringiz oʻchirilsinmi?",
+  "privacy.delete_body":
+    "Ismingiz, elektron pochta manzilingiz va javoblaringizni oʻchiramiz. Navbatdagi oʻrningiz, taklif havolangiz va taklif kodingiz ishlamay qoladi. Oldindan buyurtmalar hisob-kitob uchun ismingiz, manzilingiz va tafsilotlarsiz saqlanadi. Buni ortga qaytarib boʻlmaydi.",
+  "privacy.delete_button": "Ha, maʼlumotlarimni oʻchirish",
+  "privacy.cancel": "Yoʻq, ortga qaytish",
+  "privacy.deleted_title": "Maʼlumotlar oʻchirildi",
+  "privacy.deleted_heading": "Maʼlumotlaringiz oʻchirildi",
+  "privacy.deleted_body":
+    "{campaign} uchun shaxsiy maʼlumotlaringizni oʻchirdik. Bu havola endi ishlamaydi.",
+  "privacy.prefetch_note": "Tugmani bosmaguningizcha hech narsa oʻzgarmaydi.",
 };

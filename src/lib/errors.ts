@@ -13,6 +13,7 @@ export const problemCatalog = {
   origin_not_allowed: { status: 403, title: "Origin not allowed" },
   invite_required: { status: 403, title: "An invite is required" },
   csrf_failed: { status: 403, title: "CSRF check failed" },
+  turnstile_failed: { status: 403, title: "Human check failed" },
   not_found: { status: 404, title: "Not found" },
   method_not_allowed: { status: 405, title: "Method not allowed" },
   conflict: { status: 409, title: "Conflict with the current state" },

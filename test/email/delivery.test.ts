@@ -217,7 +217,11 @@ describe("retries and permanent failures", () => {
       const r = await guardedDrain({ clock, settings, pacer: new Pacer(100) });
       expect(r).toMatchObject({ claimed: 1, calls: 1, deferred: 1 });
       const row = await outboxRow(id);
-      expect(row).toMatchObject({ status: "queued", attempts: 0, nextAttemptAt: clock.t + 30_000 });
+      expect(row).toMatchObject({
+        status: "queued",
+        attempts: 0,
+        nextAttemptAt: r.callTimes[0]! + 30_000,
+      });
       expect(row!.lastError).toMatch(/429 rate_limit_exceeded/);
       // Not due yet: a drain before retry-after claims nothing.
       expect((await guardedDrain({ clock, settings })).claimed).toBe(0);
@@ -248,8 +252,10 @@ describe("the send rate", () => {
       expect(times.filter((u) => u >= t && u < t + 1000).length).toBeLessThanOrEqual(2);
     expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(5_500);
     expect((await fake.deliveries()).deliveries).toHaveLength(60);
-    expect(estimateDrainSeconds(60, 2, 5)).toBe(6);
-    expect(estimateDrainSeconds(10_000, 2)).toBe(50);
+    // 12 calls at 525 ms, plus one drain gap.
+    expect(estimateDrainSeconds(60, 2, 5)).toBe(8);
+    // 100 calls (52.5 s) in 20 drains of 500.
+    expect(estimateDrainSeconds(10_000, 2)).toBe(73);
     expect(estimateDrainSeconds(0, 2)).toBe(0);
   });
 

@@ -5,7 +5,6 @@
  * deliveries and faults per key).
  */
 import type { TestProject } from "vitest/node";
-// @ts-expect-error: a plain .mjs script without type declarations
 import { startFakeResend } from "../../scripts/fake-resend.mjs";
 
 declare module "vitest" {
@@ -15,7 +14,7 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  const fake = (await startFakeResend({ port: 0 })) as { url: string; close(): Promise<void> };
+  const fake = await startFakeResend({ port: 0 });
   project.provide("fakeResendUrl", fake.url);
   return async () => {
     await fake.close();

@@ -20,7 +20,12 @@ describe("settings", () => {
   });
 
   it("fails fast naming every bad setting", () => {
-    const bad = { ...base, ADMIN_TOKEN: "short", PUBLIC_URL: "not a url", EMAIL_PROVIDER: "resend" };
+    const bad = {
+      ...base,
+      ADMIN_TOKEN: "short",
+      PUBLIC_URL: "not a url",
+      EMAIL_PROVIDER: "resend",
+    };
     let error: unknown;
     try {
       loadSettings(bad as unknown as Env);

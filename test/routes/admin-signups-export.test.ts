@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseCsv } from "../../src/domain/signups/csv";
-import {
-  EXPORT_COLUMNS,
-  EXPORT_MAX_ROWS,
-  EXPORT_PAGE_ROWS,
-} from "../../src/domain/signups/export";
+import { EXPORT_COLUMNS, EXPORT_MAX_ROWS, EXPORT_PAGE_ROWS } from "../../src/domain/signups/export";
 import { newCampaign } from "../helpers/campaign-fixtures";
 import { adminHeaders, call, expectProblem, lastUsage } from "../helpers/client";
 import { D1_MAX_QUERIES } from "../helpers/d1-guard";
@@ -45,7 +41,7 @@ describe("GET /v1/admin/campaigns/{id}/signups.csv", () => {
       {
         email: "ann@example.com",
         name: tricky,
-        answers: { why: "=HYPERLINK(\"http://evil\")", colour: ["red", "blue"] },
+        answers: { why: '=HYPERLINK("http://evil")', colour: ["red", "blue"] },
         utmSource: "+cmd|' /C calc'!A0",
       },
       { email: "bob@example.com", name: "@SUM(1+1)", country: "UZ" },
@@ -63,11 +59,13 @@ describe("GET /v1/admin/campaigns/{id}/signups.csv", () => {
 
     const [header, ...rows] = records;
     expect(header).toEqual([...EXPORT_COLUMNS, "answer.why", "answer.colour"]);
-    const byEmail = new Map(rows.map((r) => [r[1], Object.fromEntries(header!.map((h, i) => [h, r[i]]))]));
+    const byEmail = new Map(
+      rows.map((r) => [r[1], Object.fromEntries(header!.map((h, i) => [h, r[i]]))]),
+    );
     expect(rows).toHaveLength(3);
     expect(byEmail.get("ann@example.com")).toMatchObject({
       name: tricky,
-      "answer.why": "'=HYPERLINK(\"http://evil\")",
+      "answer.why": '\'=HYPERLINK("http://evil")',
       "answer.colour": "red; blue",
       utm_source: "'+cmd|' /C calc'!A0",
       stage: "contact",
@@ -119,7 +117,9 @@ describe("GET /v1/admin/campaigns/{id}/signups.csv", () => {
     expect(first.records).toHaveLength(EXPORT_MAX_ROWS + 1);
     expect(first.usage.queries).toBeLessThanOrEqual(D1_MAX_QUERIES);
     const next = first.res.headers.get("link");
-    expect(next).toMatch(/^<\/v1\/admin\/campaigns\/.+\/signups\.csv\?status=pending&cursor=.+>; rel="next"$/);
+    expect(next).toMatch(
+      /^<\/v1\/admin\/campaigns\/.+\/signups\.csv\?status=pending&cursor=.+>; rel="next"$/,
+    );
     const cursor = first.res.headers.get("x-next-cursor")!;
 
     const second = await download(c.id, `status=pending&cursor=${cursor}`);

@@ -22,7 +22,13 @@ describe("GET /v1/admin/campaigns/{id}/signups", () => {
   it("lists newest first with the signup's facts and derived stage", async () => {
     const c = await newCampaign();
     const [a, b] = await seedSignups(c.id, [
-      { email: "Ann@Example.com", name: "Ann", status: "confirmed", utmSource: "news", country: "UZ" },
+      {
+        email: "Ann@Example.com",
+        name: "Ann",
+        status: "confirmed",
+        utmSource: "news",
+        country: "UZ",
+      },
       { email: "bob@example.com", review: "flagged", reviewReason: "disposable_domain" },
     ]);
     const page = await list(c.id);
@@ -147,7 +153,11 @@ describe("GET /v1/admin/campaigns/{id}/signups", () => {
       "not_found",
     );
     for (const q of ["status=maybe", "stage=vip", "limit=0", "limit=101", "cursor=%%%"]) {
-      await expectProblem(call(`${url}?${q}`, { headers: adminHeaders() }), 422, "validation_failed");
+      await expectProblem(
+        call(`${url}?${q}`, { headers: adminHeaders() }),
+        422,
+        "validation_failed",
+      );
     }
     const viewer = await ok(
       admin.v1.admin["api-keys"].$post({ json: { name: "viewer", role: "viewer" } }),

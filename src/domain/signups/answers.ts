@@ -67,7 +67,9 @@ function answerOf(
       const picked = [...new Set(list.filter((v) => v !== ""))];
       if (!picked.length) return {};
       const allowed = new Set(q.options?.map((o) => o.value));
-      return picked.every((v) => allowed.has(v)) ? { value: picked } : { problem: "invalid_choice" };
+      return picked.every((v) => allowed.has(v))
+        ? { value: picked }
+        : { problem: "invalid_choice" };
     }
     case "checkbox": {
       if (typeof raw === "boolean") return { value: raw };

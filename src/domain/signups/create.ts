@@ -3,158 +3,116 @@
  * "Outbox email"), shared by the public signup route and the CSV import job.
  *
  * Every address takes the same path, and every step is conditional, so the
- * batch is the same whoever the address belongs to and costs one round trip:
- *   0. (public) the per-campaign counter hit, RETURNING the count;
- *   1. INSERT … ON CONFLICT (campaign_id, email_normalized) DO NOTHING
- *      RETURNING id: new addresses only. The referrer is looked up by code
- *      in the same statement, and self-referral (same HMAC'd IP soon after
- *      the referrer) is flagged there;
- *   2. (no double opt-in) credit referrers of the new, confirmed rows;
- *   3. the confirm or welcome email for each new row;
- *   4. (public) known addresses: last_status_email_at = now, only when the
- *      last one is older than the throttle (the statement that decides also
- *      records it, so concurrent repeats send one email), RETURNING id;
- *   5. their confirm link (still pending) or status link;
- *   6. (public) the campaign's version and status, read back.
- * Steps 1 and 4 run only while the campaign is open at the expected
- * version and under the counter's limit, so a stale cached campaign or a
- * flood writes nothing but the counter. A failing statement (a referral-code
+ * batch is the same whoever the address belongs to and costs one round trip
+ * (three statements for a public signup with double opt-in):
+ *   0. (public) the per-campaign counter hit, RETURNING the count and the
+ *      campaign's version and status as this batch sees them;
+ *   1. INSERT … ON CONFLICT (campaign_id, email_normalized): a new address
+ *      is inserted (the referrer looked up by code in the same statement,
+ *      self-referral flagged there); a known one, with notifyKnown, gets
+ *      last_status_email_at = now only when the last email is older than
+ *      the throttle (the statement that decides also records it, so
+ *      concurrent repeats send one email). RETURNING tells which;
+ *   2. (no double opt-in) credit the referrers of the new, confirmed rows;
+ *   3. one outbox row per signup due a message: the confirm link (pending)
+ *      or the status link (confirmed).
+ * Step 1 runs only while the campaign is open at the expected version and
+ * the counter is within its limit, so a stale cached campaign or a flood
+ * writes nothing but the counter. A failing statement (a referral-code
  * clash) rolls the whole batch back: no signup without its email.
  */
 import { type SQL, sql } from "drizzle-orm";
+import { toSnakeCase } from "drizzle-orm/casing";
 import type { Db } from "../../db/client";
-import {
-  type AudienceState,
-  type Campaign,
-  type ConsentSource,
-  type Locale,
-  newId,
-  type SignupAnswers,
-} from "../../db/schema";
+import { newId } from "../../db/schema";
 import { run, type Stmt, type Stmts } from "../campaigns/statements";
-import { isDisposableDomain, type ReviewReason } from "./abuse";
+import { isDisposableDomain } from "./abuse";
 import { audienceFor } from "./audience";
-import { confirmOrStatus, outboxFromSignups, statusLinkPayload } from "./outbox-sql";
-import { creditReferralStatements, newReferralCode, SELF_REFERRAL_WINDOW_MS } from "./referrals";
+import { confirmOrStatus, outboxFromSignups } from "./outbox-sql";
+import {
+  creditedIds,
+  creditReferralStatements,
+  newReferralCode,
+  SELF_REFERRAL_WINDOW_MS,
+} from "./referrals";
+import type {
+  SignupBatchResult,
+  SignupCampaignRef,
+  SignupPlan,
+  SignupRowInput,
+  SignupWriteSettings,
+} from "./types";
+
+export type {
+  SignupBatchResult,
+  SignupCampaignRef,
+  SignupPlan,
+  SignupRowInput,
+  SignupWriteSettings,
+};
 
 /** Version of the signup form's consent wording, stored with each consent. */
 export const CONSENT_FORM_VERSION = "signup-form-v1";
 /** A known address gets its link again at most this often. */
 export const RESEND_THROTTLE_MS = 10 * 60_000;
 
-export interface SignupRowInput {
-  /** As stored for sending (see ./email.ts parseEmail). */
-  email: string;
-  emailNormalized: string;
-  name?: string | null;
-  locale: Locale;
-  answers?: SignupAnswers;
-  /** The referrer's code as given (normalised); unknown codes are ignored. */
-  referredByCode?: string | null;
-  /** Computed from the domain when absent. */
-  review?: { reason: ReviewReason } | null;
-  /** Computed from the campaign's rules when absent. */
-  audience?: AudienceState;
-  consentAt: number;
-  consentFormVersion?: string | null;
-  consentLocale?: Locale | null;
-  consentSource?: ConsentSource;
-  ipHmac?: string | null;
-  country?: string | null;
-  utmSource?: string | null;
-  utmMedium?: string | null;
-  utmCampaign?: string | null;
-  utmTerm?: string | null;
-  utmContent?: string | null;
-  referrer?: string | null;
-  landingUrl?: string | null;
-  /** Original signup time (imports); default now. Also the initial score. */
-  createdAt?: number;
-  /** Fixed id / own referral code (tests, retries); default random. */
-  id?: string;
-  referralCode?: string;
-}
-
-export interface SignupWriteSettings {
-  /** Default: `pending` with double opt-in, else `confirmed`. */
-  status?: "pending" | "confirmed";
-  /** Queue the confirm / welcome email for new rows. Default true. */
-  notifyNew?: boolean;
-  /** Re-send known addresses their link (throttled). Default false. */
-  notifyKnown?: boolean;
-  resendThrottleMs?: number;
-  /** Write only while the campaign is waitlist/presale (and at this version, if given). */
-  requireOpen?: boolean;
-  expectVersion?: number;
-  /** Per-campaign fixed-window counter: write only while the hit count ≤ max. */
-  limit?: { key: string; windowMs: number; max: number };
-}
-
-export type SignupCampaignRef = Pick<
-  Campaign,
-  "id" | "doubleOptIn" | "audienceRules" | "referralEnabled"
->;
-
-export interface SignupBatchResult {
-  /** Ids of rows this batch created. */
-  inserted: string[];
-  /** Ids of known rows whose link this batch re-sent. */
-  resent: string[];
-  /** The counter after this hit (when a limit was given). */
-  count: number | null;
-  /** The campaign as the batch saw it (when requireOpen). Null: gone. */
-  campaign: { version: number; status: string } | null;
-}
-
-export interface SignupPlan {
-  statements: Stmts;
-  /** Reads this plan's results (the first `statements.length` batch results). */
-  read(results: readonly unknown[]): SignupBatchResult;
-  /** The rows as written (ids and codes included). */
-  rows: { id: string; referralCode: string; emailNormalized: string }[];
-}
-
 const rowsOf = (r: unknown) => ((r as { results?: unknown[] })?.results ?? []) as never[];
+
+/** Optional row fields stored as given (NULL when absent), in snake_case in the row JSON. */
+const OPTIONAL = [
+  "name",
+  "consentFormVersion",
+  "consentLocale",
+  "ipHmac",
+  "country",
+  "utmSource",
+  "utmMedium",
+  "utmCampaign",
+  "utmTerm",
+  "utmContent",
+  "referrer",
+  "landingUrl",
+] as const;
+/** Columns copied from the row JSON as they are. */
+const COPIED = [
+  "email",
+  "email_normalized",
+  "locale",
+  "audience",
+  "consent_at",
+  "consent_source",
+  "created_at",
+  ...OPTIONAL.map((k) => toSnakeCase(k)),
+];
 
 function toJsonRow(campaign: SignupCampaignRef, r: SignupRowInput, now: number) {
   const domain = r.emailNormalized.slice(r.emailNormalized.lastIndexOf("@") + 1);
-  const review = r.review === undefined ? disposableReview(domain) : r.review;
-  return {
+  const review =
+    r.review !== undefined
+      ? r.review
+      : isDisposableDomain(domain)
+        ? { reason: "disposable_domain" }
+        : null;
+  const source = r.consentSource ?? "form";
+  const out: Record<string, unknown> = {
     id: r.id ?? newId("sgn"),
     code: r.referralCode ?? newReferralCode(),
-    email: r.email,
-    email_normalized: r.emailNormalized,
-    name: r.name ?? null,
-    locale: r.locale,
-    answers: r.answers ?? {},
     ref: campaign.referralEnabled ? (r.referredByCode ?? null) : null,
     review_reason: review?.reason ?? null,
+    answers: r.answers ?? {},
+    email: r.email,
+    email_normalized: r.emailNormalized,
+    locale: r.locale,
     audience:
       r.audience ??
-      audienceFor(campaign.audienceRules, {
-        domain,
-        country: r.country ?? null,
-        source: r.consentSource ?? "form",
-      }),
+      audienceFor(campaign.audienceRules, { domain, country: r.country ?? null, source }),
     consent_at: r.consentAt,
-    consent_form_version: r.consentFormVersion ?? null,
-    consent_locale: r.consentLocale ?? null,
-    consent_source: r.consentSource ?? "form",
-    ip_hmac: r.ipHmac ?? null,
-    utm_source: r.utmSource ?? null,
-    utm_medium: r.utmMedium ?? null,
-    utm_campaign: r.utmCampaign ?? null,
-    utm_term: r.utmTerm ?? null,
-    utm_content: r.utmContent ?? null,
-    referrer: r.referrer ?? null,
-    landing_url: r.landingUrl ?? null,
-    country: r.country ?? null,
+    consent_source: source,
     created_at: r.createdAt ?? now,
   };
+  for (const key of OPTIONAL) out[toSnakeCase(key)] = r[key] ?? null;
+  return out as { id: string; code: string; email_normalized: string };
 }
-
-const disposableReview = (domain: string) =>
-  isDisposableDomain(domain) ? { reason: "disposable_domain" as const } : null;
 
 /** `j.value ->> 'key'` for the row being inserted. */
 const f = (key: string) => sql.raw(`j.value ->> '${key}'`);
@@ -182,7 +140,9 @@ export function createSignupStatements(
   const guards: SQL[] = [sql`true`];
   if (settings.requireOpen) {
     const version =
-      settings.expectVersion === undefined ? sql`` : sql` AND c.version = ${settings.expectVersion}`;
+      settings.expectVersion === undefined
+        ? sql``
+        : sql` AND c.version = ${settings.expectVersion}`;
     guards.push(
       sql`EXISTS (SELECT 1 FROM campaigns c WHERE c.id = ${cid} AND c.status IN ('waitlist', 'presale')${version})`,
     );
@@ -197,106 +157,116 @@ export function createSignupStatements(
   const guard = sql.join(guards, sql` AND `);
 
   const statements: Stmt[] = [];
-  const at = { count: -1, insert: -1, known: -1, campaign: -1 };
+  const at = { count: -1, upsert: -1, campaign: -1, credit: -1 };
+  // The campaign as this batch sees it, read inside the batch (one transaction).
+  const state = settings.requireOpen
+    ? sql`(SELECT version FROM campaigns WHERE id = ${cid}) AS version,
+        (SELECT status FROM campaigns WHERE id = ${cid}) AS status`
+    : undefined;
   if (limit) {
     at.count = statements.length;
+    if (state) at.campaign = at.count;
     statements.push(
       run(
         db,
         sql`INSERT INTO rate_counters (key, window_start, count, expires_at)
           VALUES (${limit.key}, ${windowStart}, 1, ${windowStart + limit.windowMs})
-          ON CONFLICT (key, window_start) DO UPDATE SET count = count + 1 RETURNING count`,
+          ON CONFLICT (key, window_start) DO UPDATE SET count = count + 1
+          RETURNING count${state ? sql`, ${state}` : sql``}`,
       ),
     );
+  } else if (state) {
+    at.campaign = statements.length;
+    statements.push(run(db, sql`SELECT ${state}`));
   }
 
+  // A known address (same campaign, same normalised email) is not inserted;
+  // with notifyKnown the same statement marks its link for re-sending, only
+  // when the last one is older than the throttle. RETURNING gives both.
+  const throttle = settings.resendThrottleMs ?? RESEND_THROTTLE_MS;
+  const onConflict = settings.notifyKnown
+    ? sql`DO UPDATE SET last_status_email_at = ${now}
+        WHERE signups.erased_at IS NULL AND (signups.last_status_email_at IS NULL
+          OR signups.last_status_email_at <= ${now - throttle})`
+    : sql`DO NOTHING`;
   const selfReferral = sql`(r.ip_hmac IS NOT NULL AND r.ip_hmac = ${f("ip_hmac")} AND r.created_at > ${now - SELF_REFERRAL_WINDOW_MS})`;
-  at.insert = statements.length;
+  at.upsert = statements.length;
   statements.push(
     run(
       db,
-      sql`INSERT INTO signups (id, campaign_id, email, email_normalized, name, locale, status,
-          confirmed_at, review, review_reason, audience, referral_code, referred_by_signup_id,
-          score, answers, consent_at, consent_form_version, consent_locale, consent_source,
-          ip_hmac, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
-          landing_url, country, last_status_email_at, created_at, updated_at)
-        SELECT ${f("id")}, ${cid}, ${f("email")}, ${f("email_normalized")}, ${f("name")},
-          ${f("locale")}, ${status}, ${status === "confirmed" ? now : null},
+      sql`INSERT INTO signups (id, campaign_id, status, confirmed_at, review, review_reason,
+          referral_code, referred_by_signup_id, score, answers, last_status_email_at, updated_at,
+          ${sql.raw(COPIED.join(", "))})
+        SELECT ${f("id")}, ${cid}, ${status}, ${status === "confirmed" ? now : null},
           CASE WHEN ${f("review_reason")} IS NOT NULL OR ${selfReferral} THEN 'flagged' ELSE 'ok' END,
           CASE WHEN ${f("review_reason")} IS NOT NULL THEN ${f("review_reason")}
             WHEN ${selfReferral} THEN 'self_referral' END,
-          ${f("audience")}, ${f("code")}, r.id, ${f("created_at")}, json(j.value -> 'answers'),
-          ${f("consent_at")}, ${f("consent_form_version")}, ${f("consent_locale")},
-          ${f("consent_source")}, ${f("ip_hmac")}, ${f("utm_source")}, ${f("utm_medium")},
-          ${f("utm_campaign")}, ${f("utm_term")}, ${f("utm_content")}, ${f("referrer")},
-          ${f("landing_url")}, ${f("country")}, ${notifyNew ? now : null}, ${f("created_at")}, ${now}
+          ${f("code")}, r.id, ${f("created_at")}, json(j.value -> 'answers'),
+          ${notifyNew ? now : null}, ${now}, ${sql.join(COPIED.map(f), sql`, `)}
         FROM json_each(${json}) AS j
         LEFT JOIN signups r ON r.campaign_id = ${cid} AND r.referral_code = ${f("ref")}
           AND r.erased_at IS NULL
         WHERE ${guard}
-        ON CONFLICT (campaign_id, email_normalized) DO NOTHING
+        ON CONFLICT (campaign_id, email_normalized) ${onConflict}
         RETURNING id`,
     ),
   );
 
-  const ours = sql`(SELECT value ->> 'id' FROM json_each(${json}))`;
-  if (status === "confirmed") statements.push(...creditReferralStatements(db, rows.map((r) => r.id), now));
-  if (notifyNew) {
+  if (status === "confirmed") {
+    at.credit = statements.length + 1;
     statements.push(
-      outboxFromSignups(db, {
-        template: status === "pending" ? sql`'signup_confirm'` : sql`'status_link'`,
-        category: "transactional",
-        payload: status === "pending" ? sql`json_object()` : statusLinkPayload,
-        dedupeKey: sql`NULL`,
-        where: sql`s.id IN ${ours}`,
+      ...creditReferralStatements(
+        db,
+        rows.map((r) => r.id),
         now,
-      }),
+      ),
     );
   }
 
-  if (settings.notifyKnown) {
-    const throttle = settings.resendThrottleMs ?? RESEND_THROTTLE_MS;
-    const known = (alias: string) =>
-      sql`${sql.raw(alias)}.campaign_id = ${cid}
-        AND ${sql.raw(alias)}.email_normalized IN (SELECT value ->> 'email_normalized' FROM json_each(${json}))
-        AND ${sql.raw(alias)}.id NOT IN ${ours} AND ${sql.raw(alias)}.erased_at IS NULL`;
-    at.known = statements.length;
+  // One outbox statement for new and re-sent rows alike: both have
+  // last_status_email_at = now exactly when they are due a message.
+  if (notifyNew || settings.notifyKnown) {
+    const due = settings.notifyKnown
+      ? sql`s.campaign_id = ${cid} AND s.last_status_email_at = ${now}
+          AND s.email_normalized IN (SELECT value ->> 'email_normalized' FROM json_each(${json}))`
+      : sql`s.id IN (SELECT value ->> 'id' FROM json_each(${json}))`;
     statements.push(
-      run(
-        db,
-        sql`UPDATE signups SET last_status_email_at = ${now}
-          WHERE ${known("signups")}
-            AND (last_status_email_at IS NULL OR last_status_email_at <= ${now - throttle})
-            AND ${guard}
-          RETURNING id`,
-      ),
       outboxFromSignups(db, {
         ...confirmOrStatus,
         category: "transactional",
-        dedupeKey: sql`'resend:' || s.id || ':' || ${now}`,
-        where: sql`${known("s")} AND s.last_status_email_at = ${now}`,
+        // Concurrent repeats in the same millisecond queue one message.
+        dedupeKey: settings.notifyKnown ? sql`'signup:' || s.id || ':' || ${now}` : sql`NULL`,
+        where: due,
         now,
       }),
     );
-  }
-
-  if (settings.requireOpen) {
-    at.campaign = statements.length;
-    statements.push(run(db, sql`SELECT version, status FROM campaigns WHERE id = ${cid}`));
   }
 
   return {
     statements: statements as Stmts,
-    rows: rows.map((r) => ({ id: r.id, referralCode: r.code, emailNormalized: r.email_normalized })),
+    rows: rows.map((r) => ({
+      id: r.id,
+      referralCode: r.code,
+      emailNormalized: r.email_normalized,
+    })),
     read(results) {
-      const ids = (i: number) => (i < 0 ? [] : rowsOf(results[i]).map((r: { id: string }) => r.id));
-      const count = at.count < 0 ? null : Number((rowsOf(results[at.count])[0] as { count?: number })?.count ?? 0);
-      const c = at.campaign < 0 ? undefined : (rowsOf(results[at.campaign])[0] as SignupBatchResult["campaign"]);
+      const ours = new Set(rows.map((r) => r.id));
+      const returned = rowsOf(results[at.upsert]).map((r: { id: string }) => r.id);
+      const first = (i: number) =>
+        i < 0
+          ? undefined
+          : (rowsOf(results[i])[0] as unknown as Record<string, unknown> | undefined);
+      const counter = first(at.count);
+      const seen = first(at.campaign);
       return {
-        inserted: ids(at.insert),
-        resent: ids(at.known),
-        count,
-        campaign: c === undefined ? null : c,
+        inserted: returned.filter((id) => ours.has(id)),
+        resent: returned.filter((id) => !ours.has(id)),
+        count: counter ? Number(counter.count) : null,
+        credited: at.credit < 0 ? [] : creditedIds(results[at.credit]),
+        campaign:
+          seen && seen.version !== null && seen.version !== undefined
+            ? { version: Number(seen.version), status: String(seen.status) }
+            : null,
       };
     },
   };

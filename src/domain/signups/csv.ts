@@ -23,6 +23,17 @@ export function csvCell(value: CsvValue): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/**
+ * The inverse of the formula guard, for reading our own exports back: a cell
+ * that is `'` followed by a formula character loses the `'`. (A value that
+ * really began with `'=` would lose it too; no email, name or answer does.)
+ */
+export function stripFormulaGuard(cell: string): string {
+  return cell.length > 1 && cell[0] === "'" && FORMULA_START.test(cell.slice(1))
+    ? cell.slice(1)
+    : cell;
+}
+
 /** One record, CRLF-terminated. */
 export function csvRow(values: readonly CsvValue[]): string {
   return `${values.map(csvCell).join(",")}\r\n`;

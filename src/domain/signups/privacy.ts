@@ -1,34 +1,30 @@
 /**
- * One person's data: the export an admin hands to them (GET
- * /v1/admin/signups/{id}) and erasure (DELETE, or the person from their
- * status page). @see ../../../../shared/DOMAIN.md "Erasure"
+ * Erasure of one person (DOMAIN.md "Erasure"): by an admin (DELETE
+ * /v1/admin/signups/{id}) or by the person from their status page. The
+ * export of their data is ./person-export.ts.
  *
  * "The person's orders" are the orders linked to the signup plus orders in
  * the same campaign under the same normalised address (an order placed
- * without a status token has no signup_id). Both are read with a subquery so
- * the export and the erasure are each one batch.
+ * without a status token has no signup_id), found with a subquery so the
+ * erasure (and the export) are each one batch.
+ * @see ../../../../shared/DOMAIN.md "Erasure"
  */
-import { and, asc, desc, eq, isNull, or, type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
+import { and, eq, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import {
   auditLog,
-  campaigns,
-  inviteCodes,
   inviteRedemptions,
   newId,
   outboxEmails,
-  preorderItems,
   preorders,
   signups,
-  waveMembers,
 } from "../../db/schema";
 import type { AuditChanges } from "../../db/schema/types";
 import { notFound } from "../../lib/errors";
 import type { AuditContext, AuditEvent } from "../audit";
 
 /** Ids of the person's orders, as a subquery for `IN (…)`. */
-function personOrderIds(signupId: string): SQL {
+export function personOrderIds(signupId: string): SQL {
   return sql`(SELECT p.id FROM preorders AS p WHERE p.signup_id = ${signupId}
     OR (p.campaign_id, p.email_normalized) IN
       (SELECT s.campaign_id, s.email_normalized FROM signups AS s
@@ -69,103 +65,6 @@ export function auditIfSignup(
       .where(and(eq(signups.id, event.targetId), when)),
   );
 }
-
-// ---------------------------------------------------------------- export
-
-/** Everything held about one signup, in one batch of reads. Null if there is no such signup. */
-export async function exportSignupData(db: Db, signupId: string) {
-  const referrer = alias(signups, "referrer");
-  const orderIds = personOrderIds(signupId);
-  const [rows, referred, codes, orders, items, emails, audit, waves] = await db.batch([
-    db
-      .select({
-        signup: signups,
-        campaign: { id: campaigns.id, name: campaigns.name, slug: campaigns.slug },
-        referrerCode: referrer.referralCode,
-      })
-      .from(signups)
-      .innerJoin(campaigns, eq(campaigns.id, signups.campaignId))
-      .leftJoin(referrer, eq(referrer.id, signups.referredBySignupId))
-      .where(eq(signups.id, signupId))
-      .limit(1),
-    db
-      .select({
-        total: sql<number>`count(*)`,
-        credited: sql<number>`count(${signups.referralCreditedAt})`,
-      })
-      .from(signups)
-      .where(eq(signups.referredBySignupId, signupId)),
-    db
-      .select()
-      .from(inviteCodes)
-      .where(or(eq(inviteCodes.signupId, signupId), eq(inviteCodes.issuedToSignupId, signupId)))
-      .orderBy(asc(inviteCodes.createdAt)),
-    db
-      .select()
-      .from(preorders)
-      .where(sql`${preorders.id} IN ${orderIds}`)
-      .orderBy(asc(preorders.createdAt)),
-    db
-      .select()
-      .from(preorderItems)
-      .where(sql`${preorderItems.preorderId} IN ${orderIds}`)
-      .orderBy(asc(preorderItems.createdAt), asc(preorderItems.id)),
-    // No payload: it holds template data copied from the records above, and links are never stored.
-    db
-      .select({
-        id: outboxEmails.id,
-        template: outboxEmails.template,
-        category: outboxEmails.category,
-        locale: outboxEmails.locale,
-        toEmail: outboxEmails.toEmail,
-        subject: outboxEmails.subject,
-        status: outboxEmails.status,
-        preorderId: outboxEmails.preorderId,
-        erased: outboxEmails.erased,
-        createdAt: outboxEmails.createdAt,
-        sentAt: outboxEmails.sentAt,
-      })
-      .from(outboxEmails)
-      .where(
-        or(eq(outboxEmails.signupId, signupId), sql`${outboxEmails.preorderId} IN ${orderIds}`),
-      )
-      .orderBy(asc(outboxEmails.createdAt), asc(outboxEmails.id))
-      .limit(1000),
-    db
-      .select()
-      .from(auditLog)
-      .where(
-        or(
-          and(eq(auditLog.targetType, "signup"), eq(auditLog.targetId, signupId)),
-          and(eq(auditLog.targetType, "preorder"), sql`${auditLog.targetId} IN ${orderIds}`),
-        ),
-      )
-      .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
-      .limit(1000),
-    db
-      .select({
-        waveId: waveMembers.waveId,
-        position: waveMembers.position,
-        createdAt: waveMembers.createdAt,
-      })
-      .from(waveMembers)
-      .where(eq(waveMembers.signupId, signupId)),
-  ]);
-  const row = rows[0];
-  if (!row) return null;
-  return {
-    ...row,
-    referred: { total: Number(referred[0]?.total ?? 0), credited: Number(referred[0]?.credited ?? 0) },
-    codes,
-    orders,
-    items,
-    emails,
-    audit,
-    waves,
-  };
-}
-
-export type SignupExport = NonNullable<Awaited<ReturnType<typeof exportSignupData>>>;
 
 // ---------------------------------------------------------------- erasure
 
@@ -290,7 +189,8 @@ export async function eraseSignup(
       .returning({ erasedAt: signups.erasedAt }),
     auditIfSignup(
       db,
-      audit,
+      // The person's own IP HMAC is personal data too: their erasure is not recorded with it.
+      audit.actorType === "customer" ? { ...audit, ipHmac: null } : audit,
       {
         action: "signup.erase",
         targetType: "signup",
@@ -302,7 +202,13 @@ export async function eraseSignup(
     ),
   ]);
   if (erased[0]) {
-    return { signupId, erasedAt: now, changed: true, orders: orderRows.length, emails: emailRows.length };
+    return {
+      signupId,
+      erasedAt: now,
+      changed: true,
+      orders: orderRows.length,
+      emails: emailRows.length,
+    };
   }
   const [existing] = await db
     .select({ erasedAt: signups.erasedAt })

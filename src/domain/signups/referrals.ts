@@ -12,9 +12,10 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { ALPHABET, normalizeCode } from "../../lib/base32";
+import { log } from "../../lib/log";
 import { run, type Stmt } from "../campaigns/statements";
 import { errorText } from "../db-errors";
-import { outboxFromSignups } from "./outbox-sql";
+import { applyMilestoneRewards, milestoneStatement } from "../milestones";
 
 /** Symbols in a referral code: 40 bits, unique per campaign by index (a clash is retried). */
 export const REFERRAL_CODE_LENGTH = 8;
@@ -59,18 +60,21 @@ const creditable = (alias: string) =>
  * each at most once. Three statements, each with one JSON parameter for the
  * ids, so any number of signups fits D1's limits:
  *  1. referrers: verified_referrals + n, score − n × the campaign's boost;
- *  2. the referred signups: referral_credited_at = now (the "once");
- *  3. a milestone email (list mail) for each referrer whose count just hit
- *     one of the campaign's referral_milestones (deduplicated per count).
+ *  2. the referred signups: referral_credited_at = now (the "once"),
+ *     RETURNING the ids credited (read them with `creditedIds`);
+ *  3. the milestone email of each referrer whose count reached one of the
+ *     campaign's referral_milestones (src/domain/milestones.ts).
  * Used by confirmation, by signups confirmed at once (no double opt-in) and
- * by the review queue's approve action.
+ * by the review queue's approve action. After the batch, hand the credited
+ * ids to `afterCredit` (the milestone reward may invite the referrer).
  */
 export function creditReferralStatements(
   db: Db,
   signupIds: string | readonly string[],
   now: number,
 ): [Stmt, Stmt, Stmt] {
-  const ids = JSON.stringify(typeof signupIds === "string" ? [signupIds] : signupIds);
+  const list = typeof signupIds === "string" ? [signupIds] : [...signupIds];
+  const ids = JSON.stringify(list);
   const listed = (alias: string) =>
     sql`${sql.raw(alias)}.id IN (SELECT value FROM json_each(${ids}))`;
   return [
@@ -87,18 +91,41 @@ export function creditReferralStatements(
     run(
       db,
       sql`UPDATE signups SET referral_credited_at = ${now}, updated_at = ${now}
-        WHERE ${listed("signups")} AND ${creditable("signups")}`,
+        WHERE ${listed("signups")} AND ${creditable("signups")}
+        RETURNING id`,
     ),
-    outboxFromSignups(db, {
-      template: sql`'milestone'`,
-      category: "list",
-      payload: sql`json_object('referrals', s.verified_referrals, 'position', NULL)`,
-      dedupeKey: sql`'milestone:' || s.id || ':' || s.verified_referrals`,
-      where: sql`s.id IN (SELECT r.referred_by_signup_id FROM signups r
-          WHERE ${listed("r")} AND r.referral_credited_at = ${now})
-        AND EXISTS (SELECT 1 FROM campaigns c, json_each(c.referral_milestones) m
-          WHERE c.id = s.campaign_id AND m.value = s.verified_referrals)`,
-      now,
-    }),
+    milestoneStatement(db, list, now),
   ];
+}
+
+/** The ids the second statement of `creditReferralStatements` credited, from its batch result. */
+export function creditedIds(result: unknown): string[] {
+  const rows = (result as { results?: { id: string }[] } | undefined)?.results ?? [];
+  return rows.map((r) => r.id);
+}
+
+/**
+ * After a batch that credited referrals: a referrer who reached the
+ * campaign's highest milestone is invited early (src/domain/milestones.ts).
+ * Resolves true when someone was invited (kick the outbox). Callers run it
+ * in waitUntil, after the reply, so a reply never takes longer for a new
+ * (credited) address than for a known one.
+ */
+export async function afterCredit(
+  db: Db,
+  secret: string,
+  creditedSignupIds: readonly string[],
+  now: number,
+): Promise<boolean> {
+  if (!creditedSignupIds.length) return false;
+  try {
+    return (await applyMilestoneRewards(db, secret, creditedSignupIds, now)).length > 0;
+  } catch (err) {
+    // The credit and the milestone email are committed; only the early invite is missed.
+    log("error", "milestone reward failed", {
+      signup_ids: creditedSignupIds.slice(0, 10),
+      error: err instanceof Error ? err.message : String(err),
+    });
+    return false;
+  }
 }

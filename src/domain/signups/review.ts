@@ -12,13 +12,14 @@
  * state the step before it wrote, so a concurrent request cannot credit twice.
  * @see ../../../../shared/DOMAIN.md "Signup", "Referral"
  */
-import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { type ReviewState, signups } from "../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import type { AuditContext } from "../audit";
+import type { Stmt } from "../campaigns/statements";
 import { auditIfSignup } from "./privacy";
+import { creditedIds, creditReferralStatements } from "./referrals";
 
 export type ReviewDecision = "approve" | "reject";
 
@@ -31,69 +32,36 @@ export interface ReviewResult {
   reviewReason: string | null;
   /** approve: the withheld credit was given; reject: the credit was taken back. */
   referralChanged: boolean;
+  /** Referrers credited by an approve: their milestone reward follows (`afterCredit`). */
+  credited: string[];
 }
 
 /** The campaign's boost, read in SQL so a concurrent settings change cannot be half-applied. */
 const boostOf = sql`(SELECT c.referral_boost_ms FROM campaigns AS c WHERE c.id = ${signups.campaignId})`;
 
 /**
- * "The referred signup (`id`) is now in the state this batch wrote": reviewed
- * at `now` into `review`, plus `extra`. Used as the guard of the credit steps.
+ * Takes a given credit back, the mirror of creditReferralStatements
+ * (./referrals.ts): referrer − 1 verified referral and + the boost on its
+ * score, then the referred row un-stamped. Guarded by "the referred signup
+ * was rejected by this batch and is still credited", so it runs at most once.
  */
-function referredIs(id: string, referrerId: string, review: ReviewState, now: number, extra: SQL) {
-  return sql`EXISTS (SELECT 1 FROM signups AS r WHERE r.id = ${id}
-    AND r.referred_by_signup_id = ${referrerId} AND r.review = ${review}
-    AND r.reviewed_at = ${now} AND ${extra})`;
-}
-
-/**
- * Gives the withheld credit: referrer + 1 verified referral and its score
- * recomputed (created_at − boost × referrals), then the referred row stamped.
- * Only for a confirmed referred signup, once (referral_credited_at IS NULL),
- * and while the campaign has referrals on.
- */
-function creditStatements(db: Db, id: string, referrerId: string, now: number): BatchItem<"sqlite">[] {
-  const withheld = sql`r.status = 'confirmed' AND r.referral_credited_at IS NULL
-    AND EXISTS (SELECT 1 FROM campaigns AS c WHERE c.id = r.campaign_id AND c.referral_enabled = 1)`;
-  return [
-    db
-      .update(signups)
-      .set({
-        verifiedReferrals: sql`${signups.verifiedReferrals} + 1`,
-        score: sql`${signups.createdAt} - ${boostOf} * (${signups.verifiedReferrals} + 1)`,
-        updatedAt: now,
-      })
-      .where(and(eq(signups.id, referrerId), referredIs(id, referrerId, "ok", now, withheld))),
-    db
-      .update(signups)
-      .set({ referralCreditedAt: now })
-      .where(and(eq(signups.id, id), referredIs(id, referrerId, "ok", now, withheld)))
-      .returning({ id: signups.id }),
-  ];
-}
-
-/** Takes a given credit back: the mirror of creditStatements. */
-function withdrawStatements(db: Db, id: string, referrerId: string, now: number): BatchItem<"sqlite">[] {
-  const credited = sql`r.referral_credited_at IS NOT NULL`;
+function withdrawStatements(db: Db, id: string, referrerId: string, now: number): Stmt[] {
+  const rejectedHere = sql`EXISTS (SELECT 1 FROM signups AS r WHERE r.id = ${id}
+    AND r.referred_by_signup_id = ${referrerId} AND r.review = 'rejected'
+    AND r.reviewed_at = ${now} AND r.referral_credited_at IS NOT NULL)`;
   return [
     db
       .update(signups)
       .set({
         verifiedReferrals: sql`${signups.verifiedReferrals} - 1`,
-        score: sql`${signups.createdAt} - ${boostOf} * (${signups.verifiedReferrals} - 1)`,
+        score: sql`${signups.score} + ${boostOf}`,
         updatedAt: now,
       })
-      .where(
-        and(
-          eq(signups.id, referrerId),
-          sql`${signups.verifiedReferrals} > 0`,
-          referredIs(id, referrerId, "rejected", now, credited),
-        ),
-      ),
+      .where(and(eq(signups.id, referrerId), sql`${signups.verifiedReferrals} > 0`, rejectedHere)),
     db
       .update(signups)
-      .set({ referralCreditedAt: null })
-      .where(and(eq(signups.id, id), referredIs(id, referrerId, "rejected", now, credited)))
+      .set({ referralCreditedAt: null, updatedAt: now })
+      .where(and(eq(signups.id, id), rejectedHere))
       .returning({ id: signups.id }),
   ];
 }
@@ -123,18 +91,22 @@ export async function reviewSignup(
   if (!current) throw notFound("Signup");
   const to = TARGET[decision];
   if (current.erasedAt !== null) {
-    throw new AppError("conflict", { detail: "This signup was erased; there is nothing to review" });
+    throw new AppError("conflict", {
+      detail: "This signup was erased; there is nothing to review",
+    });
   }
   if (current.review === to) {
     throw new AppError("conflict", { detail: `The signup is already ${to}` });
   }
 
-  const referral: BatchItem<"sqlite">[] = [];
+  // Approve: creditReferralStatements only credits a confirmed, ok, not yet
+  // credited signup, so it is a no-op unless this batch's update made it ok.
+  let referral: Stmt[] = [];
   if (current.referredBy !== null) {
     if (decision === "approve" && current.creditedAt === null) {
-      referral.push(...creditStatements(db, id, current.referredBy, now));
+      referral = creditReferralStatements(db, id, now);
     } else if (decision === "reject" && current.creditedAt !== null) {
-      referral.push(...withdrawStatements(db, id, current.referredBy, now));
+      referral = withdrawStatements(db, id, current.referredBy, now);
     }
   }
 
@@ -158,22 +130,35 @@ export async function reviewSignup(
         action: `signup.${decision}`,
         targetType: "signup",
         targetId: id,
-        changes: { review: { from: current.review, to }, ...(input.note ? { note: input.note } : {}) },
+        changes: {
+          review: { from: current.review, to },
+          ...(input.note ? { note: input.note } : {}),
+        },
       },
       and(eq(signups.review, to), eq(signups.reviewedAt, now)),
       now,
     ),
-  ] as [typeof update, ...BatchItem<"sqlite">[]]);
+  ] as [typeof update, ...Stmt[]]);
   const updated = (results[0] as { review: ReviewState; reviewReason: string | null }[])[0];
   if (!updated) {
-    throw new AppError("conflict", { detail: "The signup changed meanwhile; reload and try again" });
+    throw new AppError("conflict", {
+      detail: "The signup changed meanwhile; reload and try again",
+    });
   }
-  const marked = referral.length ? (results[referral.length] as unknown[]) : [];
+  // The second referral statement stamps (or un-stamps) the referred signup.
+  const marked = referral.length ? rowsChanged(results[2]) : 0;
   return {
     id,
     review: updated.review,
     reviewedAt: now,
     reviewReason: updated.reviewReason,
-    referralChanged: marked.length > 0,
+    referralChanged: marked > 0,
+    credited: decision === "approve" && referral.length ? creditedIds(results[2]) : [],
   };
+}
+
+/** Rows a batch statement changed: `returning` gives rows, a raw run gives D1 meta. */
+function rowsChanged(result: unknown): number {
+  if (Array.isArray(result)) return result.length;
+  return Number((result as { meta?: { changes?: number } } | undefined)?.meta?.changes ?? 0);
 }

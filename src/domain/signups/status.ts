@@ -104,20 +104,28 @@ export function statusReads(db: Db, signupId: string) {
     db
       .select({
         signup: me,
-        ahead: rowsAheadOf(me),
+        ahead: sql<number>`${rowsAheadOf(me)}`.as("ahead"),
         // Orders placed by the person's address without a status token have no signup_id.
         customer: sql<number>`EXISTS (SELECT 1 FROM preorders AS p
           WHERE p.status IN (${sql.raw(LIVE)})
             AND (p.signup_id = ${me.id}
-              OR (p.campaign_id = ${me.campaignId} AND p.email_normalized = ${me.emailNormalized})))`,
+              OR (p.campaign_id = ${me.campaignId} AND p.email_normalized = ${me.emailNormalized})))`.as(
+          "customer",
+        ),
+        // Aliased: a D1 batch returns rows as objects, so column names must not repeat.
         campaign: {
-          id: campaigns.id,
-          name: campaigns.name,
-          slug: campaigns.slug,
-          status: campaigns.status,
-          branding: campaigns.branding,
-          referralEnabled: campaigns.referralEnabled,
-          referralBoostMs: campaigns.referralBoostMs,
+          name: sql<string>`${campaigns.name}`.as("campaign_name"),
+          slug: sql<string>`${campaigns.slug}`.as("campaign_slug"),
+          status: sql<CampaignStatus>`${campaigns.status}`.as("campaign_status"),
+          accent: sql<string | null>`json_extract(${campaigns.branding}, '$.accentColor')`.as(
+            "campaign_accent",
+          ),
+          referralEnabled: sql<number>`${campaigns.referralEnabled}`.as(
+            "campaign_referral_enabled",
+          ),
+          referralBoostMs: sql<number>`${campaigns.referralBoostMs}`.as(
+            "campaign_referral_boost_ms",
+          ),
         },
       })
       .from(me)
@@ -188,7 +196,7 @@ export async function findSignupStatus(
     : s.invitedAt !== null || personal
       ? "invited"
       : s.status;
-  const sharing = row.campaign.referralEnabled && s.status === "confirmed";
+  const sharing = Boolean(row.campaign.referralEnabled) && s.status === "confirmed";
   return {
     signupId: s.id,
     campaignId: s.campaignId,
@@ -210,12 +218,12 @@ export async function findSignupStatus(
     confirmedAt: s.confirmedAt,
     invitedAt: s.invitedAt,
     campaign: {
-      id: row.campaign.id,
+      id: s.campaignId,
       name: row.campaign.name,
       slug: row.campaign.slug,
       status: row.campaign.status,
-      accent: row.campaign.branding?.accentColor ?? null,
-      referralBoostMs: row.campaign.referralBoostMs,
+      accent: typeof row.campaign.accent === "string" ? row.campaign.accent : null,
+      referralBoostMs: Number(row.campaign.referralBoostMs),
     },
   };
 }

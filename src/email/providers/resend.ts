@@ -15,6 +15,8 @@ import { Resend } from "resend";
 import type { EmailProvider, OutgoingEmail, SendOutcome } from "./types";
 
 export const RESEND_MAX_BATCH = 100;
+/** A call that has not answered by then is abandoned (and retried under the same key). */
+export const RESEND_TIMEOUT_MS = 20_000;
 /** When a 429 has no usable retry-after. */
 const DEFAULT_RETRY_AFTER_MS = 1_000;
 const MAX_RETRY_AFTER_MS = 60 * 60_000;
@@ -110,11 +112,17 @@ export function resendProvider(apiKey: string, baseUrl?: string): EmailProvider 
     async send(group, idempotencyKey) {
       if (group.length === 1) {
         const [email] = group as [OutgoingEmail];
-        const res = await client.emails.send(toApi(email), { idempotencyKey });
+        const res = await client.emails.send(toApi(email), {
+          idempotencyKey,
+          signal: AbortSignal.timeout(RESEND_TIMEOUT_MS),
+        });
         if (res.error) return withIds(mapResendError(res.error, res.headers), group);
         return { kind: "sent", ids: [res.data.id] };
       }
-      const res = await client.batch.send(group.map(toApi), { idempotencyKey });
+      const res = await client.batch.send(group.map(toApi), {
+        idempotencyKey,
+        signal: AbortSignal.timeout(RESEND_TIMEOUT_MS),
+      });
       if (res.error) return withIds(mapResendError(res.error, res.headers), group);
       const ids = res.data.data.map((d) => d.id);
       return { kind: "sent", ids: group.map((_, i) => ids[i] ?? null) };

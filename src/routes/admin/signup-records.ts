@@ -10,9 +10,11 @@ import {
   reviewStates,
   signupStatuses,
 } from "../../db/schema";
-import { eraseSignup, exportSignupData, type SignupExport } from "../../domain/signups/privacy";
+import { exportSignupData, exportToWire } from "../../domain/signups/person-export";
+import { eraseSignup } from "../../domain/signups/privacy";
+import { afterCredit } from "../../domain/signups/referrals";
 import { reviewSignup } from "../../domain/signups/review";
-import { inviteStatus } from "../../domain/signups/status";
+import { kickOutbox } from "../../email/outbox";
 import { notFound } from "../../lib/errors";
 import { createRouter } from "../../lib/router";
 import { idParams, iso } from "../../lib/wire";
@@ -81,7 +83,13 @@ const SignupExportSchema = z
         created_at: z.string(),
       }),
     ),
-    waves: z.array(z.object({ wave_id: z.string(), position: z.number().int().nullable(), invited_at: z.string() })),
+    waves: z.array(
+      z.object({
+        wave_id: z.string(),
+        position: z.number().int().nullable(),
+        invited_at: z.string(),
+      }),
+    ),
     orders: z.array(
       z.object({
         id: z.string(),
@@ -134,119 +142,6 @@ const SignupExportSchema = z
     ),
   })
   .openapi("SignupExport");
-
-function exportToWire(x: SignupExport, now: number) {
-  const s = x.signup;
-  return {
-    exported_at: iso(now),
-    signup: {
-      id: s.id,
-      campaign_id: s.campaignId,
-      email: s.email,
-      name: s.name,
-      locale: s.locale,
-      status: s.status,
-      confirmed_at: iso(s.confirmedAt),
-      review: s.review,
-      review_reason: s.reviewReason,
-      reviewed_at: iso(s.reviewedAt),
-      audience: s.audience,
-      unsubscribed_at: iso(s.unsubscribedAt),
-      invited_at: iso(s.invitedAt),
-      erased_at: iso(s.erasedAt),
-      answers: s.answers,
-      country: s.country,
-      ip_hmac: s.ipHmac,
-      utm: {
-        source: s.utmSource,
-        medium: s.utmMedium,
-        campaign: s.utmCampaign,
-        term: s.utmTerm,
-        content: s.utmContent,
-      },
-      referrer: s.referrer,
-      landing_url: s.landingUrl,
-      created_at: iso(s.createdAt),
-      updated_at: iso(s.updatedAt),
-    },
-    campaign: x.campaign,
-    consent: {
-      given_at: iso(s.consentAt),
-      form_version: s.consentFormVersion,
-      locale: s.consentLocale,
-      source: s.consentSource,
-    },
-    referral: {
-      code: s.referralCode,
-      referred_by: s.referredBySignupId
-        ? { signup_id: s.referredBySignupId, code: x.referrerCode }
-        : null,
-      credited_at: iso(s.referralCreditedAt),
-      verified_referrals: s.verifiedReferrals,
-      referred_signups: x.referred.total,
-      credited_referrals: x.referred.credited,
-    },
-    invites: x.codes.map((c) => ({
-      id: c.id,
-      kind: c.kind,
-      hint: c.codeHint,
-      status: inviteStatus(c, now),
-      uses: c.uses,
-      max_uses: c.maxUses,
-      expires_at: iso(c.expiresAt),
-      created_at: iso(c.createdAt),
-    })),
-    waves: x.waves.map((w) => ({
-      wave_id: w.waveId,
-      position: w.position,
-      invited_at: iso(w.createdAt),
-    })),
-    orders: x.orders.map((o) => ({
-      id: o.id,
-      status: o.status,
-      email: o.email,
-      name: o.name,
-      locale: o.locale,
-      fields: o.fields,
-      total: o.total,
-      currency: o.currency,
-      items: x.items
-        .filter((i) => i.preorderId === o.id)
-        .map((i) => ({
-          variant_id: i.variantId,
-          variant_name: i.variantName,
-          quantity: i.quantity,
-          unit_price: i.unitPrice,
-        })),
-      created_at: iso(o.createdAt),
-      cancelled_at: iso(o.cancelledAt),
-      erased_at: iso(o.erasedAt),
-    })),
-    emails: x.emails.map((e) => ({
-      id: e.id,
-      template: e.template,
-      category: e.category,
-      locale: e.locale,
-      to_email: e.toEmail,
-      subject: e.subject,
-      status: e.status,
-      preorder_id: e.preorderId,
-      erased: e.erased,
-      created_at: iso(e.createdAt),
-      sent_at: iso(e.sentAt),
-    })),
-    audit: x.audit.map((a) => ({
-      id: a.id,
-      action: a.action,
-      actor_type: a.actorType,
-      actor_id: a.actorId,
-      target_type: a.targetType,
-      target_id: a.targetId,
-      changes: a.changes,
-      created_at: iso(a.createdAt),
-    })),
-  };
-}
 
 const exportRoute = createRoute({
   ...common,
@@ -362,6 +257,12 @@ export const signupRecordsRouter = createRouter()
       c.req.valid("json") ?? {},
       Date.now(),
     );
+    // A withheld credit given now may take the referrer to a milestone (early invite).
+    if (r.credited.length) {
+      const db = c.get("db");
+      const invite = afterCredit(db, c.get("settings").TOKEN_SECRET, r.credited, r.reviewedAt);
+      c.executionCtx.waitUntil(invite.then((yes) => yes && kickOutbox(c.env)));
+    }
     return c.json(reviewToWire(r), 200);
   })
   .openapi(reviewRoute("reject"), async (c) => {

@@ -9,10 +9,7 @@ import { errorResponses } from "../openapi-common";
 
 /** `2025-03-01` (UTC midnight) or a full ISO 8601 instant. */
 const instant = z
-  .union([
-    z.iso.date().transform((d) => Date.parse(`${d}T00:00:00Z`)),
-    isoToMs,
-  ])
+  .union([z.iso.date().transform((d) => Date.parse(`${d}T00:00:00Z`)), isoToMs])
   .optional();
 
 const Funnel = z.object({
