@@ -7,6 +7,13 @@ import { defineConfig } from "vitest/config";
  * by a setup file (storage is isolated per test file).
  * @see https://developers.cloudflare.com/workers/testing/vitest-integration/
  */
+const TEST_ADMIN_TOKEN = "test-admin-token-0123456789abcdefghijklmnop";
+const TEST_TOKEN_SECRET = "test-token-secret-0123456789abcdefghijklmnop";
+// wrangler.toml declares these as required secrets; without them in the
+// environment wrangler warns once per test file. The bindings below win anyway.
+process.env.ADMIN_TOKEN ??= TEST_ADMIN_TOKEN;
+process.env.TOKEN_SECRET ??= TEST_TOKEN_SECRET;
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
@@ -16,8 +23,8 @@ export default defineConfig(async () => {
         miniflare: {
           bindings: {
             TEST_MIGRATIONS: migrations,
-            ADMIN_TOKEN: "test-admin-token-0123456789abcdefghijklmnop",
-            TOKEN_SECRET: "test-token-secret-0123456789abcdefghijklmnop",
+            ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+            TOKEN_SECRET: TEST_TOKEN_SECRET,
             PUBLIC_URL: "https://presale.test",
             EMAIL_PROVIDER: "log",
           },

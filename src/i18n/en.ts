@@ -326,7 +326,7 @@ export const en = {
   "status.verified_referrals": "Friends who joined through you: {count}",
   "status.codes_heading": "Invite codes to hand out",
   "status.codes_intro":
-    "You have {count} codes to give to friends ({active} still unused). For your security only their short form is shown here; the full codes are in the email we sent when they were issued.",
+    "You have {count} codes to give to friends ({active} still unused). Each works once: copy one and send it to a friend.",
   "status.code_item": "Code {hint}: {status}",
   "status.manage_heading": "Your emails and data",
   "status.signed_up_as": "Signed up as {email}",

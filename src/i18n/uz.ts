@@ -329,7 +329,7 @@ export const uz: Record<MessageKey, string> = {
   "status.verified_referrals": "Siz orqali qoʻshilgan doʻstlar: {count}",
   "status.codes_heading": "Doʻstlarga beriladigan taklif kodlari",
   "status.codes_intro":
-    "Doʻstlaringizga berish uchun {count} ta kodingiz bor ({active} tasi hali ishlatilmagan). Xavfsizlik uchun bu yerda faqat qisqa koʻrinishi chiqadi; toʻliq kodlar ular berilganda yuborgan xatimizda.",
+    "Doʻstlaringizga berish uchun {count} ta kodingiz bor ({active} tasi hali ishlatilmagan). Har biri bir marta ishlaydi: bittasidan nusxa olib, doʻstingizga yuboring.",
   "status.code_item": "Kod {hint}: {status}",
   "status.manage_heading": "Xatlaringiz va maʼlumotlaringiz",
   "status.signed_up_as": "Roʻyxatdan oʻtgan manzil: {email}",

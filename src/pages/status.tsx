@@ -128,13 +128,31 @@ export function StatusPage(props: StatusPageProps) {
               active: s.sharedCodes.filter((c) => c.status === "active").length,
             })}
           </p>
-          <ul>
-            {s.sharedCodes.map((c) => (
-              <li>
-                {tr("status.code_item", {
-                  hint: c.hint,
-                  status: tr(`status.invite_status.${c.status}`),
-                })}
+          <ul class="share-codes">
+            {s.sharedCodes.map((c, i) => (
+              <li class="field">
+                <label for={`share-code-${i}`}>
+                  {tr("status.code_item", {
+                    hint: c.hint,
+                    status: tr(`status.invite_status.${c.status}`),
+                  })}
+                </label>
+                <input
+                  id={`share-code-${i}`}
+                  class="invite-code"
+                  type="text"
+                  readonly
+                  value={c.code}
+                />
+                <button
+                  type="button"
+                  class="btn btn-secondary"
+                  data-copy={`#share-code-${i}`}
+                  data-copied={tr("status.copied")}
+                  hidden
+                >
+                  {tr("status.copy")}
+                </button>
               </li>
             ))}
           </ul>

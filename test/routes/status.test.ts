@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { inviteCodes } from "../../src/db/schema";
+import { issueReferrerCodes } from "../../src/domain/invites/quota";
 import { codeLookupHash, derivePersonalCode } from "../../src/lib/tokens";
 import { call, lastUsage } from "../helpers/client";
 import {
@@ -156,9 +157,16 @@ describe("GET /v1/status and /s/{token}", () => {
     expect(await (await call(`/s/${await tokenFor(s.id)}`)).text()).not.toContain("referral-link");
   });
 
-  it("shows the personal invite code (re-derived) and shared codes by hint only", async () => {
-    const c = await makeCampaign({ status: "presale" });
+  it("shows the personal invite code and the hand-out codes, all re-derived", async () => {
+    const c = await makeCampaign({ status: "presale", referralInviteQuota: 2 });
     const me = await makeSignup(c.id, { invitedAt: T });
+    const [a, b] = await issueReferrerCodes(
+      db,
+      { TOKEN_SECRET: env.TOKEN_SECRET },
+      { id: c.id, referralInviteQuota: 2 },
+      me.id,
+      Date.now(),
+    );
     const personal = await derivePersonalCode(env.TOKEN_SECRET, c.id, me.id, 1);
     const future = Date.now() + 1000 * HOUR;
     await db.insert(inviteCodes).values([
@@ -170,22 +178,10 @@ describe("GET /v1/status and /s/{token}", () => {
         codeHint: "XXXX…XXXX",
         expiresAt: future,
       },
-      {
-        campaignId: c.id,
-        kind: "shared",
-        issuedToSignupId: me.id,
-        codeHash: `h1-${me.id}`,
-        codeHint: "AB12…CD34",
-      },
-      {
-        campaignId: c.id,
-        kind: "shared",
-        issuedToSignupId: me.id,
-        codeHash: `h2-${me.id}`,
-        codeHint: "EF56…GH78",
-        uses: 1,
-      },
     ]);
+    await env.DB.prepare("UPDATE invite_codes SET uses = 1 WHERE code_hash = ?")
+      .bind(b?.hash)
+      .run();
     const body = await statusJson(me.id);
     expect(body.status).toBe("invited");
     expect(body.invite).toEqual({
@@ -195,13 +191,13 @@ describe("GET /v1/status and /s/{token}", () => {
     });
     expect(body.codes_to_share.count).toBe(2);
     expect(body.codes_to_share.active).toBe(1);
-    expect(body.codes_to_share.codes.map((x: { hint: string }) => x.hint).sort()).toEqual([
-      "AB12…CD34",
-      "EF56…GH78",
+    expect(body.codes_to_share.codes).toEqual([
+      { code: a?.code, hint: a?.hint, status: "active", uses_left: 1, expires_at: null },
+      { code: b?.code, hint: b?.hint, status: "used_up", uses_left: 0, expires_at: null },
     ]);
     const html = await (await call(`/s/${await tokenFor(me.id)}`)).text();
     expect(html).toContain(personal.code);
-    expect(html).toContain("AB12…CD34");
+    expect(html).toContain(`value="${a?.code}"`);
     expect(html).toContain("You have 2 codes to give to friends (1 still unused)");
   });
 

@@ -26,6 +26,7 @@ export type SignupCampaign = Pick<
   | "defaultLocale"
   | "doubleOptIn"
   | "referralEnabled"
+  | "referralInviteQuota"
   | "audienceRules"
   | "allowedOrigins"
   | "turnstileEnabled"
@@ -60,6 +61,7 @@ async function read(db: Db, slug: string): Promise<SignupCampaign | null> {
         defaultLocale: campaigns.defaultLocale,
         doubleOptIn: campaigns.doubleOptIn,
         referralEnabled: campaigns.referralEnabled,
+        referralInviteQuota: campaigns.referralInviteQuota,
         audienceRules: campaigns.audienceRules,
         allowedOrigins: campaigns.allowedOrigins,
         turnstileEnabled: campaigns.turnstileEnabled,

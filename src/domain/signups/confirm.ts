@@ -4,18 +4,26 @@
  * fetch every link in a message. Confirming, crediting the referrer and the
  * welcome email (the status link) are one batch, and a repeat changes nothing.
  * A referrer's milestone reward (an early invite) follows (`afterCredit`).
+ * The same batch gives the signup its per-referrer quota of hand-out codes
+ * (../invites/quota.ts), so a confirmed signup never lacks them.
  * @see ../../../shared/CONTRACT.md "Customer tokens"
+ * @see ../../../shared/DOMAIN.md "Referral", "Invite code"
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { campaigns, type Locale, signups } from "../../db/schema";
 import { deriveToken, verifyToken } from "../../lib/tokens";
+import type { Stmt } from "../campaigns/statements";
+import { referrerCodeStatements } from "../invites/quota";
 import { maskEmail } from "../unsubscribe";
 import { outboxFromSignups, statusLinkPayload } from "./outbox-sql";
 import { creditedIds, creditReferralStatements } from "./referrals";
 
 export interface ConfirmTarget {
   signupId: string;
+  campaignId: string;
+  /** campaigns.referral_invite_quota: hand-out codes issued on confirming. */
+  referralInviteQuota: number;
   tokenVersion: number;
   status: "pending" | "confirmed";
   locale: Locale;
@@ -40,6 +48,8 @@ export async function findConfirmTarget(
   const [row] = await db
     .select({
       id: signups.id,
+      campaignId: signups.campaignId,
+      referralInviteQuota: campaigns.referralInviteQuota,
       tokenVersion: signups.tokenVersion,
       status: signups.status,
       locale: signups.locale,
@@ -56,6 +66,8 @@ export async function findConfirmTarget(
   if (row.tokenVersion !== claims.version) return null;
   return {
     signupId: row.id,
+    campaignId: row.campaignId,
+    referralInviteQuota: row.referralInviteQuota,
     tokenVersion: row.tokenVersion,
     status: row.status,
     locale: row.locale,
@@ -77,6 +89,18 @@ export async function confirmSignup(
   target: ConfirmTarget,
   now: number,
 ): Promise<{ changed: boolean; credited: string[]; statusToken: string }> {
+  const quota: Stmt[] =
+    target.referralInviteQuota > 0
+      ? (
+          await referrerCodeStatements(
+            db,
+            { TOKEN_SECRET: secret },
+            { id: target.campaignId, referralInviteQuota: target.referralInviteQuota },
+            target.signupId,
+            now,
+          )
+        ).statements
+      : [];
   const [updated, , credit] = await db.batch([
     db
       .update(signups)
@@ -99,6 +123,7 @@ export async function confirmSignup(
       where: sql`s.id = ${target.signupId} AND s.status = 'confirmed' AND s.confirmed_at = ${now}`,
       now,
     }),
+    ...quota,
   ]);
   return {
     changed: updated.length > 0,

@@ -6,7 +6,8 @@
  *
  * One D1 round trip: a batch of two reads, the signup with its campaign,
  * its place in line and "is a customer" as scalar subqueries, and its invite
- * codes (the personal one and the shared ones it may hand out).
+ * codes (the personal one and the shared ones it may hand out, whose
+ * plaintext is re-derived: ../invites/quota.ts).
  * @see ../../../../shared/CONTRACT.md "Public routes", "Customer tokens"
  * @see ../../../../shared/DOMAIN.md "Signup", "Invite code"
  */
@@ -27,6 +28,7 @@ import {
 } from "../../db/schema";
 import { referralUrl } from "../../email/links";
 import { derivePersonalCode, verifyToken } from "../../lib/tokens";
+import { MAX_REFERRER_CODES, referrerCodeViews } from "../invites/quota";
 import { positionFrom, rowsAheadOf } from "./position";
 
 /** The funnel stage as the person sees it (DOMAIN.md "Signup": stage). */
@@ -40,11 +42,12 @@ export interface InviteView {
 }
 
 /**
- * A shared single-use code issued to this signup to hand out. Shared codes
- * are random and stored only as a keyed hash, so the plaintext cannot be
- * shown again (it went out by email when issued); the hint identifies it.
+ * A shared single-use code issued to this signup to hand out (its
+ * per-referrer quota). Only a keyed hash is stored; the plaintext is
+ * re-derived from TOKEN_SECRET, so the page can show it every time.
  */
 export interface SharedCodeView {
+  code: string;
   hint: string;
   status: InviteCodeStatus;
   usesLeft: number;
@@ -126,6 +129,9 @@ export function statusReads(db: Db, signupId: string) {
           referralBoostMs: sql<number>`${campaigns.referralBoostMs}`.as(
             "campaign_referral_boost_ms",
           ),
+          referralInviteQuota: sql<number>`${campaigns.referralInviteQuota}`.as(
+            "campaign_referral_invite_quota",
+          ),
         },
       })
       .from(me)
@@ -141,7 +147,8 @@ export function statusReads(db: Db, signupId: string) {
           eq(inviteCodes.issuedToSignupId, signupId),
         ),
       )
-      .limit(100),
+      // The personal code plus every hand-out code the quota allows.
+      .limit(MAX_REFERRER_CODES + 1),
   ] as const;
 }
 
@@ -182,14 +189,13 @@ export async function findSignupStatus(
         expiresAt: personal.expiresAt,
       }
     : null;
-  const sharedCodes = codes
-    .filter((c) => c.kind === "shared" && c.issuedToSignupId === s.id)
-    .map((c) => ({
-      hint: c.codeHint,
-      status: inviteStatus(c, now),
-      usesLeft: Math.max(0, c.maxUses - c.uses),
-      expiresAt: c.expiresAt,
-    }));
+  const sharedCodes = await referrerCodeViews(
+    settings,
+    { id: s.campaignId, referralInviteQuota: Number(row.campaign.referralInviteQuota) },
+    s,
+    codes,
+    now,
+  );
 
   const stage: StatusStage = Number(row.customer)
     ? "customer"

@@ -70,6 +70,12 @@ export interface SignupOutcome {
   queued: boolean;
   /** Signups whose referrer was credited: the caller runs `afterCredit` after replying. */
   credited: string[];
+  /**
+   * New signups confirmed at once (no double opt-in) in a campaign that hands
+   * out referrer codes: the caller issues them after replying, so a new
+   * address never answers slower than a known one.
+   */
+  confirmedNow: string[];
 }
 
 export type SignupIssueCode =
@@ -189,7 +195,7 @@ export async function submitSignup(
   if (honeypotTripped(body.website)) {
     // Same reply, nothing stored; the log never holds the address.
     log("info", "signup honeypot tripped", { campaign_id: campaign.id });
-    return { campaign, locale: localeOf(campaign), queued: false, credited: [] };
+    return { campaign, locale: localeOf(campaign), queued: false, credited: [], confirmedNow: [] };
   }
 
   let humanChecked = false;
@@ -234,6 +240,8 @@ export async function submitSignup(
       throw rateLimited((windowEnd - ctx.now) / 1000);
     }
     const queued = out.inserted.length + out.resent.length > 0;
-    return { campaign, locale, queued, credited: out.credited };
+    const confirmedNow =
+      !campaign.doubleOptIn && campaign.referralInviteQuota > 0 ? out.inserted : [];
+    return { campaign, locale, queued, credited: out.credited, confirmedNow };
   }
 }

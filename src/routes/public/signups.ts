@@ -1,11 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { issueReferrerCodes } from "../../domain/invites/quota";
 import { afterCredit } from "../../domain/signups/referrals";
 import { type SignupBody, SignupInvalid, submitSignup } from "../../domain/signups/submit";
 import { kickOutbox, kickOutboxSoon } from "../../email/outbox";
 import { clientIp } from "../../lib/client-ip";
 import { hmacIp } from "../../lib/crypto";
 import { AppError, isAppError } from "../../lib/errors";
+import { log } from "../../lib/log";
 import { perIpBurst } from "../../lib/rate-limit";
 import { createRouter, zodIssuesToFieldErrors } from "../../lib/router";
 import { renderSignupErrorPage } from "./landing";
@@ -181,6 +183,14 @@ export const signupsRouter = createRouter().openapi(
       if (out.credited.length) {
         const invited = afterCredit(c.get("db"), settings.TOKEN_SECRET, out.credited, now);
         c.executionCtx.waitUntil(invited.then((yes) => yes && kickOutbox(c.env)));
+      }
+      for (const signupId of out.confirmedNow) {
+        c.executionCtx.waitUntil(
+          issueReferrerCodes(c.get("db"), settings, out.campaign, signupId, now).catch((err) =>
+            // The signup stands without its hand-out codes; logged for the operator.
+            log("error", "referrer codes not issued", { signup_id: signupId, error: String(err) }),
+          ),
+        );
       }
       c.header("Cache-Control", "no-store");
       if (wantsPage(c)) {

@@ -80,7 +80,8 @@ const StatusResponse = z
       active: z.number().int(),
       codes: z.array(
         z.object({
-          hint: z.string().openapi({ description: "Masked; the code itself was emailed once" }),
+          code: z.string().openapi({ description: "The code to hand to a friend (single use)" }),
+          hint: z.string().openapi({ description: "Its masked form, as admin lists show it" }),
           status: z.enum(inviteCodeStatuses),
           uses_left: z.number().int(),
           expires_at: z.string().nullable(),
@@ -113,6 +114,7 @@ const statusToWire = (s: SignupStatus) => ({
     count: s.sharedCodes.length,
     active: s.sharedCodes.filter((c) => c.status === "active").length,
     codes: s.sharedCodes.map((c) => ({
+      code: c.code,
       hint: c.hint,
       status: c.status,
       uses_left: c.usesLeft,
