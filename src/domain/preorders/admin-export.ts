@@ -16,7 +16,7 @@ import { and, desc, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { preorders } from "../../db/schema";
 import { encodeCursor } from "../../lib/pagination";
-import { type CsvValue, csvRow } from "../signups/csv";
+import { type CsvValue, csvPageStream, csvRow } from "../signups/csv";
 import {
   afterCursor,
   itemsOf,
@@ -109,33 +109,13 @@ export async function exportPreordersCsv(
     ? await partBoundary(db, and(preorderConditions(campaignId, filters), afterCursor(cursor)))
     : null;
 
-  const encoder = new TextEncoder();
-  let page: { rows: PreorderListRow[]; nextCursor: string | null } | null = first;
-  let pages = 1;
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(
-        encoder.encode(csvRow([...EXPORT_COLUMNS, ...keys.map((k) => FIELD_PREFIX + k)])),
-      );
-    },
-    async pull(controller) {
-      if (!page) {
-        controller.close();
-        return;
-      }
-      const current = page;
-      page = null;
-      controller.enqueue(encoder.encode(current.rows.map((r) => encodeRow(r, keys)).join("")));
-      if (current.nextCursor && pages < EXPORT_MAX_PAGES) {
-        pages += 1;
-        page = await preorderPage(db, campaignId, filters, {
-          cursor: current.nextCursor,
-          limit: EXPORT_PAGE_ROWS,
-        });
-      } else {
-        controller.close();
-      }
-    },
+  const body = csvPageStream<PreorderListRow>({
+    header: [...EXPORT_COLUMNS, ...keys.map((k) => FIELD_PREFIX + k)],
+    first,
+    next: (next) =>
+      preorderPage(db, campaignId, filters, { cursor: next, limit: EXPORT_PAGE_ROWS }),
+    encode: (r) => encodeRow(r, keys),
+    maxPages: EXPORT_MAX_PAGES,
   });
   const date = new Date(now).toISOString().slice(0, 10);
   return { filename: `${head.slug}-preorders-${date}.csv`, body, nextCursor };

@@ -112,3 +112,47 @@ export function parseCsv(text: string, maxRecords = Number.POSITIVE_INFINITY): s
   }
   return records;
 }
+
+/** One keyset page of an export: its rows and the cursor after them. */
+export interface CsvPage<Row> {
+  rows: Row[];
+  nextCursor: string | null;
+}
+
+/**
+ * Streams a CSV export page by page: the header first, then each pull writes
+ * the page in hand and fetches the next with one keyset query, so memory stays
+ * flat and queries grow with pages, at most `maxPages` per response (D1's
+ * per-invocation query limit; the caller links the next part).
+ */
+export function csvPageStream<Row>(options: {
+  header: readonly CsvValue[];
+  first: CsvPage<Row>;
+  next: (cursor: string) => Promise<CsvPage<Row>>;
+  encode: (row: Row) => string;
+  maxPages: number;
+}): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let page: CsvPage<Row> | null = options.first;
+  let pages = 1;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(csvRow(options.header)));
+    },
+    async pull(controller) {
+      if (!page) {
+        controller.close();
+        return;
+      }
+      const current = page;
+      page = null;
+      controller.enqueue(encoder.encode(current.rows.map(options.encode).join("")));
+      if (current.nextCursor && pages < options.maxPages) {
+        pages += 1;
+        page = await options.next(current.nextCursor);
+      } else {
+        controller.close();
+      }
+    },
+  });
+}

@@ -27,7 +27,7 @@ import {
   signupListItem,
   signupPage,
 } from "./admin-list";
-import { type CsvValue, csvRow } from "./csv";
+import { type CsvValue, csvPageStream, csvRow } from "./csv";
 
 /** Rows per query. D1 does not limit rows per result; a page of 1000 wide rows is a few MB at most. */
 export const EXPORT_PAGE_ROWS = 1000;
@@ -120,33 +120,12 @@ export async function exportSignupsCsv(
     );
   }
 
-  const encoder = new TextEncoder();
-  let page: { rows: SignupListRow[]; nextCursor: string | null } | null = first;
-  let pages = 1;
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(
-        encoder.encode(csvRow([...EXPORT_COLUMNS, ...keys.map((k) => ANSWER_PREFIX + k)])),
-      );
-    },
-    async pull(controller) {
-      if (!page) {
-        controller.close();
-        return;
-      }
-      const current = page;
-      page = null;
-      controller.enqueue(encoder.encode(current.rows.map((r) => encodeRow(r, keys)).join("")));
-      if (current.nextCursor && pages < EXPORT_MAX_PAGES) {
-        pages += 1;
-        page = await signupPage(db, campaignId, filters, {
-          cursor: current.nextCursor,
-          limit: EXPORT_PAGE_ROWS,
-        });
-      } else {
-        controller.close();
-      }
-    },
+  const body = csvPageStream<SignupListRow>({
+    header: [...EXPORT_COLUMNS, ...keys.map((k) => ANSWER_PREFIX + k)],
+    first,
+    next: (next) => signupPage(db, campaignId, filters, { cursor: next, limit: EXPORT_PAGE_ROWS }),
+    encode: (r) => encodeRow(r, keys),
+    maxPages: EXPORT_MAX_PAGES,
   });
 
   const date = new Date(now).toISOString().slice(0, 10);
