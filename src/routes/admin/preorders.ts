@@ -11,6 +11,7 @@ import { pageSchema, paginationQuery } from "../../lib/pagination";
 import { createRouter } from "../../lib/router";
 import { idParams } from "../../lib/wire";
 import { requireRole } from "../../middleware/admin-auth";
+import { csvDownloadHeaders } from "../csv-download";
 import { errorResponses } from "../openapi-common";
 import { preorderActionsRouter } from "./preorders-actions";
 import { AdminPreorder } from "./preorders-schemas";
@@ -131,18 +132,7 @@ export const preordersRouter = createRouter()
     const { id } = c.req.valid("param");
     const { cursor, ...f } = c.req.valid("query");
     const out = await exportPreordersCsv(c.get("db"), id, f, cursor, Date.now());
-    const headers: Record<string, string> = {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${out.filename}"`,
-      "Cache-Control": "no-store",
-    };
-    if (out.nextCursor) {
-      const next = new URL(c.req.url);
-      next.searchParams.set("cursor", out.nextCursor);
-      headers.Link = `<${next.pathname}${next.search}>; rel="next"`;
-      headers["X-Next-Cursor"] = out.nextCursor;
-    }
-    return c.body(out.body, 200, headers);
+    return c.body(out.body, 200, csvDownloadHeaders(c.req.url, out));
   })
   .openapi(totals, async (c) => {
     return c.json(await preorderTotals(c.get("db"), c.req.valid("param").id), 200);
