@@ -39,8 +39,8 @@ export default defineConfig(async () => {
       // Turnstile siteverify stand-in for the signup tests (inject("fakeTurnstileUrl")).
       globalSetup: ["./test/fake-resend/global-setup.ts", "./test/fake-turnstile/global-setup.ts"],
       testTimeout: 30_000,
-      // The worker writes one JSON line per request; hundreds of tests make
-      // thousands of them, which bury the failures. Warnings and errors stay.
+      // Info lines (honeypot trips, job progress, …) from hundreds of tests
+      // bury the failures. Warnings and errors stay.
       onConsoleLog: (log: string, type: "stdout" | "stderr") =>
         !(type === "stdout" && log.startsWith('{"level":"info"')),
     },

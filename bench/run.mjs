@@ -9,9 +9,11 @@
  * Env: BENCH_DURATION (s per row, 10), BENCH_CONNECTIONS (50), BENCH_WARMUP
  * (s per row, 1, not counted), BENCH_ONLY (substring filter on row names),
  * BENCH_LOG_LEVEL (wrangler --log-level, "warn": per-request logging would
- * compete with the worker for CPU).
+ * compete with the worker for CPU), BENCH_PROFILE (a directory: write a CPU
+ * profile of the worker per row there and print its heaviest functions;
+ * profiling slows the worker, so those runs' numbers are not comparable).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -25,6 +27,7 @@ import {
   workerdProcesses,
 } from "../scripts/lib/wrangler.mjs";
 import { benchOutbox } from "./outbox.mjs";
+import { saveProfile, startProfile, topSelf } from "./profile.mjs";
 import { scenarios } from "./scenarios.mjs";
 import { benchWave } from "./wave.mjs";
 
@@ -38,8 +41,10 @@ const CONNECTIONS = num("BENCH_CONNECTIONS", 50);
 const WARMUP = num("BENCH_WARMUP", 1);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL || "warn";
 const ONLY = process.env.BENCH_ONLY;
+const PROFILE_DIR = process.env.BENCH_PROFILE;
 
 const say = (msg) => console.log(`[bench] ${msg}`);
+if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
 
 // ---- server ----------------------------------------------------------------
 
@@ -52,6 +57,7 @@ const keepLog = (l) => {
 const flushLog = () => writeFileSync(logFile, `${logLines.join("\n")}\n`);
 
 const port = await freePort(HOST);
+const inspectorPort = await freePort(HOST);
 const base = `http://${HOST}:${port}`;
 // Own secrets, passed as --var: the bench never reads or writes .dev.vars.
 const vars = settingsToForward({
@@ -96,7 +102,7 @@ dev = startWranglerDev({
   ip: HOST,
   persistTo: stateDir,
   vars,
-  inspectorPort: await freePort(HOST),
+  inspectorPort,
   logLevel: LOG_LEVEL,
   // wrangler also reads [secrets] from the environment when .dev.vars is absent.
   env: { ADMIN_TOKEN: vars.ADMIN_TOKEN, TOKEN_SECRET: vars.TOKEN_SECRET },
@@ -210,8 +216,14 @@ for (const scenario of scenarios) {
   if (WARMUP > 0) await load(scenario, state, WARMUP);
   say(`${scenario.name}: ${DURATION} s × ${CONNECTIONS} connections`);
   const cpuBefore = serverCpu();
+  const stopProfile = PROFILE_DIR ? await startProfile(inspectorPort) : undefined;
   const r = await load(scenario, state, DURATION);
   const cpu = cpuSince(cpuBefore);
+  if (stopProfile) {
+    const file = saveProfile(PROFILE_DIR, scenario.name, await stopProfile());
+    say(`${scenario.name}: profile in ${file}; heaviest by self time:`);
+    for (const line of topSelf(JSON.parse(readFileSync(file, "utf8")))) say(`  ${line}`);
+  }
   const total = r["2xx"] + r.non2xx;
   if (cpu.reloaded)
     say(`${scenario.name}: wrangler reloaded the worker during the row (a source file changed)`);

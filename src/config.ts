@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { setLogLevel } from "./lib/log";
 
 /**
  * Settings come from wrangler vars and secrets. They are validated once per
@@ -42,6 +43,14 @@ export const settingsSchema = z
         .email("EMAIL_UNSUBSCRIBE_MAILTO must be an address such as unsubscribe@example.com")
         .optional(),
     ),
+    /**
+     * Least severe log line written: `debug` adds one line per request (route,
+     * status, ms, request id); the platform's invocation logs record requests anyway.
+     */
+    LOG_LEVEL: z.preprocess(
+      (v) => (v === "" ? undefined : typeof v === "string" ? v.toLowerCase() : v),
+      z.enum(["debug", "info", "warn", "error"]).default("info"),
+    ),
     TURNSTILE_SECRET_KEY: optionalString,
     TURNSTILE_VERIFY_URL: z.preprocess(
       (v) => (v === "" ? undefined : v),
@@ -78,5 +87,6 @@ export function loadSettings(env: Env): Settings {
     throw new SettingsError(`Invalid Presale settings:\n${lines.join("\n")}`);
   }
   cache.set(env, parsed.data);
+  setLogLevel(parsed.data.LOG_LEVEL);
   return parsed.data;
 }

@@ -6,7 +6,7 @@ import type { AppEnv } from "../lib/router";
 
 /**
  * Puts settings and the db handle on the context and writes one structured log
- * line per request. The path logged is the route pattern, not the raw URL,
+ * line per request at `debug` (LOG_LEVEL=debug shows it). The path logged is the route pattern, not the raw URL,
  * because customer tokens travel in paths.
  */
 export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -16,7 +16,7 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   try {
     await next();
   } finally {
-    log("info", "request", {
+    log("debug", "request", {
       request_id: c.get("requestId"),
       method: c.req.method,
       route: c.req.routePath,

@@ -261,11 +261,18 @@ describe("the log provider", () => {
       ),
     ]);
     const lines: string[] = [];
+    let writes = 0;
     await guardedDrain({
       clock: new FakeClock(T0),
       settings,
-      provider: logProvider((l) => lines.push(l)),
+      provider: logProvider((text) => {
+        writes++;
+        lines.push(...text.split("\n"));
+      }),
     });
+    // One console write per sent group (a line per message): under wrangler dev
+    // every console call is an inspector message.
+    expect(lines.length).toBeGreaterThan(writes);
     expect(await outboxRow(listId)).toMatchObject({
       status: "sent",
       providerMessageId: `log_${listId}`,

@@ -110,7 +110,10 @@ describe("POST /v1/admin/campaigns/{id}/broadcasts", () => {
       .raw<[string]>();
     await suppress(bounced?.[0] as string);
     const lines: string[] = [];
-    await drainOutbox(db, env, { provider: logProvider((l) => lines.push(l)), queue: null });
+    await drainOutbox(db, env, {
+      provider: logProvider((text) => lines.push(...text.split("\n"))),
+      queue: null,
+    });
     const after = await rows(res.body.id as string);
     const status = Object.fromEntries(after.map((r) => [r.signup_id, r.status]));
     expect(status).toEqual({

@@ -6,7 +6,8 @@
  */
 import type { EmailProvider } from "./types";
 
-export type LogSink = (line: string) => void;
+/** Gets one string per sent group: a line per message, joined by newlines. */
+export type LogSink = (text: string) => void;
 
 export function logProvider(sink: LogSink = (line) => console.log(line)): EmailProvider {
   return {
@@ -14,7 +15,9 @@ export function logProvider(sink: LogSink = (line) => console.log(line)): EmailP
     maxBatch: 100,
     paced: false,
     async send(group) {
-      for (const email of group) {
+      // One write per group, a line per message: under `wrangler dev` each
+      // console call is an inspector message to wrangler, costlier than the line.
+      const lines = group.map((email) => {
         const { links, template } = email.meta;
         const parts = [
           `[email] ${template} → ${email.to}`,
@@ -27,8 +30,9 @@ export function logProvider(sink: LogSink = (line) => console.log(line)): EmailP
             ? [`unsubscribe: ${links.unsubscribe}`]
             : []),
         ];
-        sink(parts.join("  "));
-      }
+        return parts.join("  ");
+      });
+      sink(lines.join("\n"));
       return { kind: "sent", ids: group.map((e) => `log_${e.rowId}`) };
     },
   };
