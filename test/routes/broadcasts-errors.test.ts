@@ -3,7 +3,7 @@ import { adminHeaders, call, expectProblem, json } from "../helpers/client";
 import { apiKey, openCampaign, postWithQueues, scalar } from "./waves-fixtures";
 
 const url = (id: string) => `/v1/admin/campaigns/${id}/broadcasts`;
-const valid = { segment: "confirmed", subject: "Hello", body: "Text" };
+const valid = { segment: "confirmed", subject: "Hello", body: "Text", idempotency_key: "e-1" };
 
 describe("broadcasts: errors and access", () => {
   it("rejects bad segments, shapes, lengths, links and fields, writing nothing", async () => {

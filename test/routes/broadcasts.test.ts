@@ -66,6 +66,7 @@ describe("POST /v1/admin/campaigns/{id}/broadcasts", () => {
     const c = await openCampaign("presale");
     const p = await audience(c.id);
     const res = await postWithQueues(url(c.id), {
+      idempotency_key: "news-1",
       segment: "confirmed",
       subject: { en: "News", uz: "Yangiliklar" },
       body: { en: "First batch is ready.\n\nMore soon.", uz: "Birinchi partiya tayyor." },
@@ -74,6 +75,7 @@ describe("POST /v1/admin/campaigns/{id}/broadcasts", () => {
     });
     expect(res.res.status, JSON.stringify(res.body)).toBe(202);
     expect(res.body).toMatchObject({
+      idempotency_key: "news-1",
       segment: "confirmed",
       recipient_count: 6,
       status: "queued",
@@ -142,7 +144,12 @@ describe("POST /v1/admin/campaigns/{id}/broadcasts", () => {
     await audience(c.id);
     const counts: Record<string, number> = {};
     for (const segment of ["all", "pending", "invited_not_ordered", "customers"]) {
-      const res = await postWithQueues(url(c.id), { segment, subject: "S", body: "B" });
+      const res = await postWithQueues(url(c.id), {
+        segment,
+        subject: "S",
+        body: "B",
+        idempotency_key: segment,
+      });
       expect(res.res.status).toBe(202);
       counts[segment] = res.body.recipient_count as number;
     }
@@ -155,6 +162,7 @@ describe("POST /v1/admin/campaigns/{id}/broadcasts", () => {
       subject,
       body,
       locale: "uz",
+      idempotency_key: subject,
     });
     await drain(res.jobs.take());
     const [row] = await rows(res.body.id as string);
@@ -164,7 +172,7 @@ describe("POST /v1/admin/campaigns/{id}/broadcasts", () => {
     expect(await scalar("SELECT count(*) FROM signups WHERE campaign_id = ?", c.id)).toBe(11);
   });
 
-  it("sends a test to one address only: no job, no rows; refuses a suppressed address", async () => {
+  it("sends a test to one address only, without a key: no job, no rows; refuses a suppressed address", async () => {
     const c = await openCampaign();
     await audience(c.id);
     const log = vi.spyOn(console, "log");
@@ -206,5 +214,89 @@ describe("POST /v1/admin/campaigns/{id}/broadcasts", () => {
       409,
       "conflict",
     );
+  });
+
+  it("is idempotent by key: a repeat (header or body) returns the same broadcast, one job", async () => {
+    const c = await openCampaign();
+    await audience(c.id);
+    const msg = { segment: "confirmed", subject: "Twice?", body: "Once." };
+    const first = await postWithQueues(url(c.id), msg, {
+      ...adminHeaders(),
+      "Idempotency-Key": "click-1",
+    });
+    expect(first.res.status, JSON.stringify(first.body)).toBe(202);
+    expect(first.jobs.take()).toHaveLength(1);
+    for (const again of [
+      postWithQueues(url(c.id), { ...msg, idempotency_key: "click-1" }),
+      postWithQueues(url(c.id), msg, { ...adminHeaders(), "Idempotency-Key": "click-1" }),
+    ]) {
+      const r = await again;
+      expect(r.res.status, JSON.stringify(r.body)).toBe(200);
+      expect(r.body).toMatchObject({
+        id: first.body.id,
+        job_id: first.body.job_id,
+        idempotency_key: "click-1",
+        status_url: first.body.status_url,
+      });
+      expect(r.jobs.take()).toEqual([]);
+    }
+    expect(await scalar("SELECT count(*) FROM broadcasts WHERE campaign_id = ?", c.id)).toBe(1);
+    expect(await scalar("SELECT count(*) FROM jobs WHERE campaign_id = ?", c.id)).toBe(1);
+    expect(
+      await scalar(
+        "SELECT count(*) FROM audit_log WHERE campaign_id = ? AND action = 'broadcast.create'",
+        c.id,
+      ),
+    ).toBe(1);
+  });
+
+  it("answers two racing requests with one key with one broadcast and one job", async () => {
+    const c = await openCampaign();
+    await audience(c.id);
+    const msg = { segment: "all", subject: "Race", body: "B", idempotency_key: "race" };
+    const [a, b] = await Promise.all([
+      postWithQueues(url(c.id), msg),
+      postWithQueues(url(c.id), msg),
+    ]);
+    expect([a.res.status, b.res.status].sort()).toEqual([200, 202]);
+    expect(a.body.id).toBe(b.body.id);
+    expect([...a.jobs.take(), ...b.jobs.take()]).toHaveLength(1);
+    expect(await scalar("SELECT count(*) FROM broadcasts WHERE campaign_id = ?", c.id)).toBe(1);
+    expect(await scalar("SELECT count(*) FROM jobs WHERE campaign_id = ?", c.id)).toBe(1);
+  });
+
+  it("needs a key; refuses the key with another message and a header that differs", async () => {
+    const c = await openCampaign();
+    const msg = { segment: "confirmed", subject: "S", body: "B" };
+    const post = (body: unknown, headers: Record<string, string> = adminHeaders()) =>
+      call(url(c.id), json(body, headers));
+    await expectProblem(post(msg), 400, "idempotency_key_required");
+    const first = await postWithQueues(url(c.id), { ...msg, idempotency_key: "k1" });
+    expect(first.res.status).toBe(202);
+    for (const other of [
+      { segment: "all" },
+      { subject: "S2" },
+      { body: "B2" },
+      { locale: "uz" },
+      { action_url: "https://shop.example/" },
+    ]) {
+      await expectProblem(
+        post({ ...msg, ...other, idempotency_key: "k1" }),
+        422,
+        "idempotency_key_reused",
+      );
+    }
+    await expectProblem(
+      post({ ...msg, idempotency_key: "k1" }, { ...adminHeaders(), "Idempotency-Key": "k2" }),
+      422,
+      "validation_failed",
+    );
+    await expectProblem(
+      post({ ...msg, idempotency_key: "x".repeat(201) }),
+      422,
+      "validation_failed",
+    );
+    expect(await scalar("SELECT count(*) FROM broadcasts WHERE campaign_id = ?", c.id)).toBe(1);
+    expect(await scalar("SELECT count(*) FROM jobs WHERE campaign_id = ?", c.id)).toBe(1);
   });
 });

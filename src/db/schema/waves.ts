@@ -115,6 +115,8 @@ export const schedules = sqliteTable(
 /**
  * One message to a segment. The content lives here once; the job writes one
  * outbox row per recipient (dedupe key `broadcast:<id>:<signup id>`).
+ * Idempotent by key like waves: a retried or double-clicked POST finds the
+ * existing broadcast instead of mailing the segment twice.
  */
 export const broadcasts = sqliteTable(
   "broadcasts",
@@ -129,8 +131,16 @@ export const broadcasts = sqliteTable(
     body: text({ mode: "json" }).$type<LocalizedText>().notNull(),
     jobId: text().references(() => jobs.id, { onDelete: "set null" }),
     recipientCount: integer(),
+    /** Client Idempotency-Key; NULL on broadcasts made before keys existed. */
+    idempotencyKey: text(),
+    /** SHA-256 of the request's content, so the same key with another message is refused. */
+    requestHash: text(),
     createdBy: text(),
     createdAt: createdAt(),
   },
-  (t) => [index("broadcasts_campaign_created_idx").on(t.campaignId, t.createdAt)],
+  (t) => [
+    index("broadcasts_campaign_created_idx").on(t.campaignId, t.createdAt),
+    // Two racing requests with one key: the loser's batch fails here and it replays the winner.
+    uniqueIndex("broadcasts_campaign_idempotency_unique").on(t.campaignId, t.idempotencyKey),
+  ],
 );

@@ -90,6 +90,7 @@ export function broadcastToWire(v: BroadcastView, sendRate: number) {
   return {
     id: b.id,
     campaign_id: b.campaignId,
+    idempotency_key: b.idempotencyKey,
     segment: b.segment,
     subject: b.subject,
     body: b.body,

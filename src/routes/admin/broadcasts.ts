@@ -7,6 +7,7 @@ import { sendTestBroadcast } from "../../domain/broadcasts/test-send";
 import { assertCampaign } from "../../domain/signups/admin-list";
 import { normalizeEmail } from "../../domain/signups/email";
 import { createdByOf } from "../../domain/waves/start";
+import { AppError } from "../../lib/errors";
 import { pageSchema, paginationQuery } from "../../lib/pagination";
 import { createRouter } from "../../lib/router";
 import { idParams } from "../../lib/wire";
@@ -35,6 +36,9 @@ const plainText = z
 const perLanguage = <T extends z.ZodType<string>>(t: T) =>
   z.strictObject({ en: t, uz: t.optional() });
 
+/** Printable ASCII, as for waves (a UUID or a ULID fits). */
+const idempotencyKey = z.string().regex(/^[\x20-\x7e]{1,200}$/, "1-200 printable ASCII characters");
+
 const body = z
   .strictObject({
     subject: z.union([oneLine(200), perLanguage(oneLine(200))]).openapi({
@@ -58,7 +62,11 @@ const body = z
       .optional(),
     action_label: oneLine(60).optional(),
     test_to: z.email().max(254).optional().openapi({
-      description: "Send one test message to this address only (no job, nobody in the segment)",
+      description:
+        "Send one test message to this address only (no job, nobody in the segment; no idempotency key needed)",
+    }),
+    idempotency_key: idempotencyKey.optional().openapi({
+      description: "The same as the `Idempotency-Key` header; send either (or both, equal)",
     }),
   })
   .superRefine((b, ctx) => {
@@ -87,6 +95,10 @@ const Broadcast = z
   .object({
     id: z.string(),
     campaign_id: z.string(),
+    idempotency_key: z
+      .string()
+      .nullable()
+      .openapi({ description: "The key it was started with (null before keys existed)" }),
     segment: z.string(),
     subject: z.object({ en: z.string(), uz: z.string().optional() }),
     body: z.object({ en: z.string(), uz: z.string().optional() }),
@@ -115,6 +127,8 @@ const Broadcast = z
   })
   .openapi("Broadcast");
 
+const BroadcastStarted = Broadcast.extend({ status_url: z.string() }).openapi("BroadcastStarted");
+
 const TestSend = z
   .object({ test: z.literal(true), to: z.string(), subject: z.string(), locale: z.enum(locales) })
   .openapi("BroadcastTestSend");
@@ -123,20 +137,24 @@ const create = createRoute({
   ...common,
   method: "post",
   path: "/campaigns/{id}/broadcasts",
-  summary: "Send one message to a segment (list mail), or a test to one address",
+  summary: "Send one message to a segment (list mail; idempotent by key), or a test to one address",
+  description:
+    "Starts a broadcast to `segment`: a job writes one list email per recipient, re-checking unsubscribes and suppression (202, progress at `status_url`). Needs an idempotency key (`Idempotency-Key` header or `idempotency_key`, equal if both are sent; 400 `idempotency_key_required` without one), so a double click or a retry cannot mail the segment twice: the same key with the same message returns the same broadcast (200), never a second one; the same key with another message (segment, subject, body, locale or button) is 422 `idempotency_key_reused`. With `test_to` it sends one test message to that address only: no key needed, nothing stored, nothing replayed (200).",
   middleware: [requireRole("editor")] as const,
   request: {
     params: idParams,
+    headers: z.object({ "idempotency-key": idempotencyKey.optional() }),
     body: { required: true, content: { "application/json": { schema: body } } },
   },
   responses: {
     200: {
-      description: "With `test_to`: the test was sent",
-      content: { "application/json": { schema: TestSend } },
+      description:
+        "With `test_to`: the test was sent. Otherwise: the broadcast this key already started",
+      content: { "application/json": { schema: z.union([TestSend, BroadcastStarted]) } },
     },
     202: {
       description: "The broadcast; a job writes its emails",
-      content: { "application/json": { schema: Broadcast.extend({ status_url: z.string() }) } },
+      content: { "application/json": { schema: BroadcastStarted } },
     },
     ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422),
   },
@@ -162,6 +180,13 @@ export const broadcastsRouter = createRouter()
   .openapi(create, async (c) => {
     const { id } = c.req.valid("param");
     const b = c.req.valid("json");
+    const header = c.req.valid("header")["idempotency-key"];
+    if (header && b.idempotency_key && header !== b.idempotency_key) {
+      throw new AppError("validation_failed", {
+        detail: "The Idempotency-Key header and idempotency_key differ",
+        errors: [{ path: "idempotency_key", message: "Differs from the Idempotency-Key header" }],
+      });
+    }
     const db = c.get("db");
     const settings = c.get("settings");
     const input = {
@@ -178,15 +203,29 @@ export const broadcastsRouter = createRouter()
       });
       return c.json({ test: true as const, ...sent }, 200);
     }
-    const view = await startBroadcast(
+    const key = b.idempotency_key ?? header;
+    if (!key) {
+      throw new AppError("idempotency_key_required", {
+        detail:
+          "Send an Idempotency-Key header (or idempotency_key), so a retry cannot mail the segment twice",
+      });
+    }
+    const { view, outcome } = await startBroadcast(
       db,
       c.env.JOBS,
       await adminAuditContext(c),
-      { campaignId: id, segment: b.segment, input, ...createdByOf(c.get("actor")) },
+      {
+        campaignId: id,
+        segment: b.segment,
+        input,
+        idempotencyKey: key,
+        ...createdByOf(c.get("actor")),
+      },
       Date.now(),
     );
     const out = broadcastToWire(view, settings.EMAIL_SEND_RATE);
-    return c.json({ ...out, status_url: `/v1/admin/jobs/${out.job_id}` }, 202);
+    const reply = { ...out, status_url: `/v1/admin/jobs/${out.job_id}` };
+    return outcome === "replayed" ? c.json(reply, 200) : c.json(reply, 202);
   })
   .openapi(list, async (c) => {
     const { id } = c.req.valid("param");
