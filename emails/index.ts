@@ -107,7 +107,7 @@ export const sampleData: { [K in EmailTemplate]: (locale: Locale) => DataFor<K> 
   order_verify: () => ({ ...sampleOrder(), expiresMinutes: 60 }),
   order_receipt: () => ({ ...sampleOrder(), cancelUntil: "2026-08-31T19:00:00Z" }),
   order_cancelled: () => ({ ...sampleOrder(), cancelledBy: "customer" }),
-  order_expired: () => sampleOrder(),
+  order_expired: () => ({ ...sampleOrder(), reason: "unverified" }),
   ship_date_changed: () => ({
     orderId: "ord_8HQ3ZP",
     oldDate: "2026-09-15",

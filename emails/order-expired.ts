@@ -1,4 +1,10 @@
-/** A pending_verification order was not confirmed in time; units went back. Transactional. */
+/**
+ * A held pre-order ran out of time; units went back. Transactional. Two
+ * reasons (`data.reason`, written by src/domain/preorders/expire.ts):
+ * `unverified`, a pending_verification order whose email was not confirmed in
+ * time, and `hold`, a reserved order past the campaign's optional hold.
+ * Rows queued before the field existed were all `unverified`.
+ */
 import { renderLayout } from "./layout";
 import { orderBlock } from "./parts";
 import { defineCopy, translator } from "./strings";
@@ -7,9 +13,13 @@ import type { EmailContext, RenderedEmail } from "./types";
 export const copy = defineCopy(
   {
     subject: "Your {campaign} pre-order has expired",
-    preheader: "Your email wasn't confirmed in time, so the items went back on sale.",
+    preheader_unverified: "Your email wasn't confirmed in time, so the items went back on sale.",
+    preheader_hold: "The time we held your items for ran out, so they went back on sale.",
     heading: "Your pre-order has expired",
-    body: "We held the items of pre-order {order} for you, but the email address wasn't confirmed in time, so the order expired and the items went back on sale.",
+    body_unverified:
+      "We held the items of pre-order {order} for you, but the email address wasn't confirmed in time, so the order expired and the items went back on sale.",
+    body_hold:
+      "We held the items of pre-order {order} for you for a limited time. That time ran out before the order was confirmed, so the order expired and the items went back on sale.",
     again: "Still interested? If there's stock left, you can place a new pre-order.",
     action: "Pre-order again",
     reason:
@@ -17,10 +27,15 @@ export const copy = defineCopy(
   },
   {
     subject: "{campaign} buyurtmangiz muddati tugadi",
-    preheader:
+    preheader_unverified:
       "Elektron pochtangiz oʻz vaqtida tasdiqlanmadi, shuning uchun mahsulotlar qayta sotuvga chiqarildi.",
+    preheader_hold:
+      "Mahsulotlarni siz uchun band qilib turish muddati tugadi, shuning uchun ular qayta sotuvga chiqarildi.",
     heading: "Buyurtmangiz muddati tugadi",
-    body: "{order} raqamli buyurtmangiz uchun mahsulotlarni band qilib turgan edik, biroq elektron pochta manzili oʻz vaqtida tasdiqlanmadi. Shu sababli buyurtma bekor boʻldi va mahsulotlar qayta sotuvga chiqarildi.",
+    body_unverified:
+      "{order} raqamli buyurtmangiz uchun mahsulotlarni band qilib turgan edik, biroq elektron pochta manzili oʻz vaqtida tasdiqlanmadi. Shu sababli buyurtma bekor boʻldi va mahsulotlar qayta sotuvga chiqarildi.",
+    body_hold:
+      "{order} raqamli buyurtmangiz uchun mahsulotlarni maʼlum muddatga band qilib turgan edik, biroq buyurtma tasdiqlanishidan oldin bu muddat tugadi. Shu sababli buyurtma bekor boʻldi va mahsulotlar qayta sotuvga chiqarildi.",
     again: "Hali ham qiziqyapsizmi? Mahsulot qolgan boʻlsa, yangi buyurtma berishingiz mumkin.",
     action: "Qayta buyurtma berish",
     reason:
@@ -31,14 +46,15 @@ export const copy = defineCopy(
 export function orderExpired(ctx: EmailContext<"order_expired">): RenderedEmail {
   const t = translator(copy, ctx.locale);
   const campaign = ctx.campaign.name;
+  const hold = ctx.data.reason === "hold";
   return renderLayout({
     ...ctx,
     category: "transactional",
     subject: t("subject", { campaign }),
-    preheader: t("preheader"),
+    preheader: t(hold ? "preheader_hold" : "preheader_unverified"),
     heading: t("heading"),
     body: [
-      { kind: "p", text: t("body", { order: ctx.data.orderId }) },
+      { kind: "p", text: t(hold ? "body_hold" : "body_unverified", { order: ctx.data.orderId }) },
       orderBlock(ctx.data, ctx.locale),
       { kind: "p", text: t("again") },
     ],

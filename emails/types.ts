@@ -68,6 +68,8 @@ export type InviteData = {
   expiresAt?: string | null;
 };
 
+export type OrderExpiredReason = "unverified" | "hold";
+
 /** `data` per template. Dates: `YYYY-MM-DD` for calendar dates, ISO 8601 instants otherwise. */
 export type TemplateData = {
   signup_confirm: { expiresMinutes?: number | null };
@@ -90,7 +92,14 @@ export type TemplateData = {
   order_verify: OrderData & { expiresMinutes: number };
   order_receipt: OrderData & { cancelUntil?: string | null };
   order_cancelled: OrderData & { cancelledBy: "customer" | "admin" };
-  order_expired: OrderData;
+  order_expired: OrderData & {
+    /**
+     * Why: `unverified`, the email was not confirmed in time (pending_verification);
+     * `hold`, a reserved order's optional hold ran out. Absent on rows queued
+     * before the field existed, which were all `unverified`.
+     */
+    reason?: OrderExpiredReason;
+  };
   ship_date_changed: { orderId?: string | null; oldDate?: string | null; newDate: string };
   broadcast: {
     /** Marketer-written, plain text (one line). */

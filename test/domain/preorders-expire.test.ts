@@ -62,6 +62,7 @@ describe("expiring unverified pre-orders", () => {
       ]),
       total: 2 * 4900 + 5900,
       currency: "USD",
+      reason: "unverified",
     });
 
     // Run again, and twice at once: nothing comes back twice.
@@ -151,7 +152,7 @@ describe("expiring unverified pre-orders", () => {
     expect(await remaining(c.black)).toBe(10);
   });
 
-  it("a proven order in a campaign with hold_minutes expires when its hold ends", async () => {
+  it("a proven order in a campaign with hold_minutes expires when its hold ends, saying so", async () => {
     const c = await presale({ hold_minutes: 60 });
     const { token, email } = await signupWithToken(c.id);
     const r = await order(c.slug, orderBody([[c.black, 1]], { status_token: token }, email));
@@ -160,5 +161,9 @@ describe("expiring unverified pre-orders", () => {
     expect((await expireDueOrders(db, until - 1)).expired).toBe(0);
     expect((await expireDueOrders(db, until)).expired).toBe(1);
     expect(await remaining(c.black)).toBe(10);
+    const mail = (await mailOf(c.id)).filter((m) => m.template === "order_expired");
+    expect(mail.map((m) => m.payload)).toEqual([
+      expect.objectContaining({ orderId: r.body.id, reason: "hold" }),
+    ]);
   });
 });

@@ -68,6 +68,32 @@ describe("every template in every locale", () => {
   });
 });
 
+describe("order_expired says why the order expired", () => {
+  it.each(locales)("%s: a hold that ran out is not blamed on the email address", (locale) => {
+    const ctx = sampleContext("order_expired", locale);
+    const unverified = renderEmail("order_expired", {
+      ...ctx,
+      data: { ...ctx.data, reason: "unverified" },
+    });
+    const hold = renderEmail("order_expired", { ...ctx, data: { ...ctx.data, reason: "hold" } });
+    expect(hold.subject).toBe(unverified.subject);
+    expect(hold.preheader).not.toBe(unverified.preheader);
+    const emailBlamed = locale === "uz" ? /pochta\S* .*tasdiqlanmadi/ : /email.*wasn't confirmed/i;
+    expect(unverified.text).toMatch(emailBlamed);
+    expect(`${hold.preheader}\n${hold.text}`).not.toMatch(emailBlamed);
+    expect(hold.text).toContain("ord_8HQ3ZP");
+    expect(hold).toMatchSnapshot();
+  });
+
+  it.each(locales)("%s: a row queued before `reason` existed reads as unverified", (locale) => {
+    const ctx = sampleContext("order_expired", locale);
+    const { reason: _, ...old } = ctx.data;
+    expect(renderEmail("order_expired", { ...ctx, data: old })).toEqual(
+      renderEmail("order_expired", { ...ctx, data: { ...old, reason: "unverified" } }),
+    );
+  });
+});
+
 describe("renderEmail checks", () => {
   it("refuses list mail without an unsubscribe link", () => {
     for (const template of emailTemplates.filter(isList)) {

@@ -64,8 +64,10 @@ export function expireStatements(db: Db, ids: string[], now: number): Stmts {
       sql`UPDATE invite_redemptions SET released_at = ${now}
         WHERE released_at IS NULL AND preorder_id IN (SELECT p.id FROM preorders p WHERE ${p})`,
     ),
-    // emails/types.ts OrderData, built in SQL. `WHERE … ON CONFLICT`: the WHERE
-    // keeps SQLite from reading ON CONFLICT as a join clause.
+    // emails/types.ts TemplateData["order_expired"], built in SQL; `reason` from the
+    // status before this batch's last statement ends the order (the template's copy
+    // differs: an unconfirmed email, or a proven order's hold running out).
+    // `WHERE … ON CONFLICT`: the WHERE keeps SQLite from reading ON CONFLICT as a join clause.
     run(
       db,
       sql`INSERT INTO outbox_emails (id, campaign_id, template, category, locale, to_email, payload,
@@ -76,7 +78,8 @@ export function expireStatements(db: Db, ids: string[], now: number): Stmts {
           json_object('orderId', p.id, 'items', json((SELECT json_group_array(json_object(
               'name', i.variant_name, 'quantity', i.quantity, 'unitPrice', i.unit_price))
             FROM (SELECT * FROM preorder_items WHERE preorder_id = p.id ORDER BY created_at, id) i)),
-            'total', p.total, 'currency', p.currency),
+            'total', p.total, 'currency', p.currency,
+            'reason', CASE p.status WHEN 'reserved' THEN 'hold' ELSE 'unverified' END),
           'order_expired:' || p.id, 'queued', 0, ${now}, p.signup_id, p.id, 0, ${now}, ${now}
         FROM preorders p
         WHERE ${p} AND p.email IS NOT NULL AND p.erased_at IS NULL
