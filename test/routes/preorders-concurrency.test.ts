@@ -169,4 +169,42 @@ describe("a batch with a failing statement changes nothing", () => {
     expect(await remaining(c.black)).toBe(10);
     expect(await ordersOf(c.id)).toEqual([]);
   });
+
+  it("the per-IP budget of unverified units is spent inside the order batch: a refused order holds nothing", async () => {
+    const c = await presale({ variants: [{ name: "Black", price: 4900, stock: 100 }] });
+    const ip = "203.0.113.91";
+    // 9 of the IP's 10 unverified units per hour.
+    for (let i = 0; i < 3; i++) {
+      expect((await order(c.slug, orderBody([[c.black, 3]]), { ip })).status).toBe(201);
+    }
+    // A sold_out refusal spends nothing.
+    expect((await order(c.slug, orderBody([[c.black, 101]]), { ip })).status).toBe(409);
+    // Five orders of one unit race for the last unit of budget.
+    const replies = await many(5, () => order(c.slug, orderBody([[c.black, 1]]), { ip }));
+    expect(count(replies, 201)).toBe(1);
+    expect(count(replies, 429)).toBe(4);
+    for (const r of replies.filter((x) => x.status === 429)) {
+      expect(r.body.code).toBe("rate_limited");
+      const retry = Number(r.res.headers.get("retry-after"));
+      expect(retry).toBeGreaterThan(0);
+      expect(retry).toBeLessThanOrEqual(3600);
+    }
+    expect(await remaining(c.black)).toBe(90);
+    expect(await ordersOf(c.id)).toHaveLength(4);
+    expect(await mailOf(c.id)).toHaveLength(4);
+    const counter = await env.DB.prepare(
+      "SELECT sum(count) AS units FROM rate_counters WHERE key LIKE 'preorder_units:ip:%' AND count > 0 AND key IN (SELECT 'preorder_units:ip:' || ip_hmac FROM preorders WHERE campaign_id = ?)",
+    )
+      .bind(c.id)
+      .first<{ units: number }>();
+    expect(counter!.units).toBe(10);
+    // A proven order (status token) is not limited by the IP budget.
+    const fan = await signupWithToken(c.id);
+    const proven = await order(
+      c.slug,
+      orderBody([[c.black, 1]], { status_token: fan.token }, fan.email),
+      { ip },
+    );
+    expect(proven.status, proven.text).toBe(201);
+  });
 });

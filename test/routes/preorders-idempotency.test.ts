@@ -2,7 +2,10 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import { idempotencyKeys } from "../../src/db/schema";
-import { deleteExpiredIdempotencyKeys, requestHash } from "../../src/domain/preorders/idempotency";
+import {
+  deleteExpiredIdempotencyKeys,
+  preorderRequestHash,
+} from "../../src/domain/preorders/idempotency";
 import {
   newKey,
   order,
@@ -123,7 +126,7 @@ describe("Idempotency-Key on POST /v1/campaigns/{slug}/preorders", () => {
           lockedUntil: now - 1,
           expiresAt,
         });
-    const sameHash = await requestHash("POST", `/v1/campaigns/${c.id}/preorders`, body);
+    const sameHash = await preorderRequestHash(body);
     const k1 = newKey();
     await dead(k1, sameHash);
     const taken = await order(c.slug, body, { key: k1 });

@@ -14,7 +14,13 @@ import {
 } from "../../db/schema";
 import { abortUnless, run, type Stmts } from "../campaigns/statements";
 import type { PlacingCampaign } from "./read";
-import { orderMailInsert, type Proof, pendingDeadline } from "./verify";
+import {
+  orderMailInsert,
+  type Proof,
+  pendingDeadline,
+  UNVERIFIED_LIMITS,
+  unverifiedUnitsStatement,
+} from "./verify";
 
 /** What the batch writes, decided before it runs (the reply is stored by the batch itself). */
 export interface Draft {
@@ -134,5 +140,13 @@ export function orderStatements(db: Db, d: Draft): Stmts {
     currency: campaign.currency,
   };
   stmts.push(orderMailInsert(db, order, d.items, campaign, now));
+  if (d.pending) {
+    // Last, so a refusal for stock or caps wins over the budget, and only
+    // units this batch really holds are counted.
+    const units = d.items.reduce((n, i) => n + i.quantity, 0);
+    stmts.push(
+      unverifiedUnitsStatement(db, d.ipHmac, units, UNVERIFIED_LIMITS.unitsPerIpHour, now),
+    );
+  }
   return stmts;
 }

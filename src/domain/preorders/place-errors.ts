@@ -6,7 +6,13 @@ import { isLostKey, lostKey } from "./idempotency";
 import type { Line } from "./place";
 import type { Draft } from "./place-batch";
 import { liveUnitsOf, remainingOf } from "./read";
-import { inviteRejected, isUnverifiedCap, unverifiedCapError } from "./verify";
+import {
+  inviteRejected,
+  isUnitsBudgetSpent,
+  isUnverifiedCap,
+  unitsBudgetError,
+  unverifiedCapError,
+} from "./verify";
 
 /** The reply for a failed order batch: which cap it hit, read back after the failure. */
 export async function explainFailure(
@@ -23,6 +29,7 @@ export async function explainFailure(
   }
   if (isLostKey(e)) return lostKey();
   if (isUnverifiedCap(e)) return unverifiedCapError();
+  if (isUnitsBudgetSpent(e)) return unitsBudgetError(d.now);
   const code = constraintCode(e);
   if (code === "sold_out") {
     const now = await remainingOf(

@@ -9,7 +9,7 @@ import { type Claim, finishStatement, type StoredReply } from "./idempotency";
 import { type Draft, orderStatements } from "./place-batch";
 import { capError, explainFailure, soldOut } from "./place-errors";
 import { itemToWire, type OrderVariant, orderTokenUrl, type PlacingCampaign } from "./read";
-import { enforceUnverifiedUnits, proveEmail, UNVERIFIED_LIMITS } from "./verify";
+import { proveEmail } from "./verify";
 
 export interface PlaceInput {
   email: string;
@@ -120,10 +120,6 @@ export async function placeOrder(
   // the batch can tell for them.
   const short = proof.signupId ? null : lines.find((l) => l.quantity > l.variant.remaining);
   if (short) throw soldOut([short]);
-  if (!proof.proven) {
-    const units = lines.reduce((n, l) => n + l.quantity, 0);
-    await enforceUnverifiedUnits(db, ctx.ipHmac, units, UNVERIFIED_LIMITS.unitsPerIpHour, now);
-  }
 
   const items = lines.map((l) => ({
     id: newId("itm"),

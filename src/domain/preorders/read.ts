@@ -28,6 +28,8 @@ import {
 import { LINK_PATHS } from "../../email/links";
 import { deriveToken, verifyToken } from "../../lib/tokens";
 import { iso } from "../../lib/wire";
+import { run } from "../campaigns/statements";
+import { claimInsertSql } from "./idempotency";
 
 /** Statuses a customer may cancel from (while the campaign's deadline allows). */
 export const CUSTOMER_CANCELLABLE = ["pending_verification", "reserved", "confirmed"] as const;
@@ -230,44 +232,77 @@ export type OrderVariant = Pick<
   "id" | "name" | "price" | "remaining" | "perCustomerLimit"
 >;
 
-/** The campaign (never a draft) and its variants on sale: one batch of two reads. */
+/**
+ * The campaign (never a draft) and its variants on sale, in one batch. With
+ * `claim`, the same batch also claims the Idempotency-Key in the campaign's
+ * scope (`preorders:<campaign id>`, the id looked up by slug in SQL), so a
+ * first attempt costs one round trip before the order's own batch;
+ * `claimLock` is the claim's lock, or null when the key existed already
+ * (then ./idempotency.ts claimKey tells replay, 422, 409 or takeover).
+ */
 export async function loadOrderCampaign(
   db: Db,
   slug: string,
-): Promise<{ campaign: PlacingCampaign; variants: OrderVariant[] } | null> {
+  claim?: { key: string; hash: string; now: number },
+): Promise<{
+  campaign: PlacingCampaign;
+  variants: OrderVariant[];
+  claimLock: number | null;
+} | null> {
   const visible = and(eq(campaigns.slug, slug), ne(campaigns.status, "draft"));
-  const [rows, vs] = await db.batch([
-    db
-      .select({
-        id: campaigns.id,
-        slug: campaigns.slug,
-        status: campaigns.status,
-        currency: campaigns.currency,
-        inviteOnly: campaigns.inviteOnly,
-        verifyMinutes: campaigns.verifyMinutes,
-        holdMinutes: campaigns.holdMinutes,
-        cancelAllowedUntil: campaigns.cancelAllowedUntil,
-        orderFields: campaigns.orderFields,
-        defaultLocale: campaigns.defaultLocale,
-      })
-      .from(campaigns)
-      .where(visible)
-      .limit(1),
-    db
-      .select({
-        id: variants.id,
-        name: variants.name,
-        price: variants.price,
-        remaining: variants.remaining,
-        perCustomerLimit: variants.perCustomerLimit,
-      })
-      .from(variants)
-      .innerJoin(campaigns, eq(campaigns.id, variants.campaignId))
-      .where(and(visible, isNull(variants.archivedAt)))
-      .orderBy(asc(variants.sortOrder), asc(variants.id)),
+  const campaignRead = db
+    .select({
+      id: campaigns.id,
+      slug: campaigns.slug,
+      status: campaigns.status,
+      currency: campaigns.currency,
+      inviteOnly: campaigns.inviteOnly,
+      verifyMinutes: campaigns.verifyMinutes,
+      holdMinutes: campaigns.holdMinutes,
+      cancelAllowedUntil: campaigns.cancelAllowedUntil,
+      orderFields: campaigns.orderFields,
+      defaultLocale: campaigns.defaultLocale,
+    })
+    .from(campaigns)
+    .where(visible)
+    .limit(1);
+  const variantsRead = db
+    .select({
+      id: variants.id,
+      name: variants.name,
+      price: variants.price,
+      remaining: variants.remaining,
+      perCustomerLimit: variants.perCustomerLimit,
+    })
+    .from(variants)
+    .innerJoin(campaigns, eq(campaigns.id, variants.campaignId))
+    .where(and(visible, isNull(variants.archivedAt)))
+    .orderBy(asc(variants.sortOrder), asc(variants.id));
+  if (!claim) {
+    const [rows, vs] = await db.batch([campaignRead, variantsRead]);
+    const campaign = rows[0];
+    return campaign ? { campaign, variants: vs, claimLock: null } : null;
+  }
+  const [rows, vs, claimed] = await db.batch([
+    campaignRead,
+    variantsRead,
+    run(
+      db,
+      claimInsertSql(
+        {
+          scope: sql`'preorders:' || c.id`,
+          from: sql`FROM campaigns c WHERE c.slug = ${slug} AND c.status <> 'draft'`,
+        },
+        claim.key,
+        claim.hash,
+        claim.now,
+      ),
+    ),
   ]);
   const campaign = rows[0];
-  return campaign ? { campaign, variants: vs } : null;
+  if (!campaign) return null;
+  const lock = (claimed as { results?: { lock: number | null }[] }).results?.[0]?.lock;
+  return { campaign, variants: vs, claimLock: lock ?? null };
 }
 
 /** `remaining` per variant as stored now (to explain a sold_out abort). */

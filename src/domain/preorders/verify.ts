@@ -10,7 +10,8 @@
  *
  * So that nobody can empty the stock with made-up addresses, unproven orders
  * are also limited per client IP (units per hour, a D1 counter) and per
- * email (live pending orders, a guard inside the order batch: ./place.ts).
+ * email (live pending orders); both are guards inside the order batch
+ * (./place-batch.ts).
  */
 import { eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
@@ -26,6 +27,7 @@ import { outboxInsert } from "../../email/outbox";
 import { AppError, rateLimited } from "../../lib/errors";
 import { verifyToken } from "../../lib/tokens";
 import { iso } from "../../lib/wire";
+import { run } from "../campaigns/statements";
 import { errorText } from "../db-errors";
 import type { InviteCheckReason } from "../invites/codes";
 import { findInviteForOrder } from "../invites/lookup";
@@ -171,26 +173,41 @@ async function signupOfToken(db: Db, secret: string, token: string) {
 
 const HOUR_MS = 3_600_000;
 
+/** The CHECK the per-IP unit budget trips (a counter written as -1). */
+const UNITS_BUDGET_CHECK = "rate_counter_count_nonneg";
+
 /**
- * Counts `units` of an unproven order against the client IP's hourly budget
- * (one atomic upsert: concurrent requests all count), 429 past it.
+ * Counts `units` of an unproven order against the client IP's hourly budget,
+ * as a statement of the order's own batch: one atomic upsert, so concurrent
+ * requests all count, and past the budget it writes -1, which the counter's
+ * CHECK refuses, aborting the batch (a conditional write that matches nothing
+ * would not). So only units actually held are counted, and the check costs no
+ * round trip of its own.
  */
-export async function enforceUnverifiedUnits(
+export function unverifiedUnitsStatement(
   db: Db,
   ipHmac: string,
   units: number,
   limit: number,
   now: number,
-): Promise<void> {
+): BatchItem<"sqlite"> {
   const windowStart = Math.floor(now / HOUR_MS) * HOUR_MS;
-  const resetAt = windowStart + HOUR_MS;
-  const row = await db.get<{ count: number }>(
+  return run(
+    db,
     sql`INSERT INTO rate_counters (key, window_start, count, expires_at)
-        VALUES (${`preorder_units:ip:${ipHmac}`}, ${windowStart}, ${units}, ${resetAt})
-        ON CONFLICT (key, window_start) DO UPDATE SET count = count + excluded.count
-        RETURNING count`,
+        VALUES (${`preorder_units:ip:${ipHmac}`}, ${windowStart},
+          CASE WHEN ${units} > ${limit} THEN -1 ELSE ${units} END, ${windowStart + HOUR_MS})
+        ON CONFLICT (key, window_start) DO UPDATE
+          SET count = CASE WHEN count + ${units} > ${limit} THEN -1 ELSE count + ${units} END`,
   );
-  if (Number(row?.count ?? units) > limit) throw rateLimited((resetAt - now) / 1000);
+}
+
+export const isUnitsBudgetSpent = (e: unknown) => errorText(e).includes(UNITS_BUDGET_CHECK);
+
+/** 429 until the hourly window of the per-IP unit budget ends. */
+export function unitsBudgetError(now: number): AppError {
+  const resetAt = (Math.floor(now / HOUR_MS) + 1) * HOUR_MS;
+  return rateLimited((resetAt - now) / 1000);
 }
 
 /** What an order's email needs of the order (the address as given, not erased). */

@@ -6,7 +6,7 @@ import {
   claimKey,
   parseIdempotencyKey,
   releaseKey,
-  requestHash,
+  preorderRequestHash,
   type StoredReply,
   storeReply,
 } from "../../domain/preorders/idempotency";
@@ -243,11 +243,13 @@ export const preordersRouter = createRouter()
     const db = c.get("db");
     const settings = c.get("settings");
     const now = Date.now();
-    const loaded = await loadOrderCampaign(db, slug);
+    const hash = await preorderRequestHash(body);
+    const loaded = await loadOrderCampaign(db, slug, { key, hash, now });
     if (!loaded) throw notFound("Campaign");
     const { campaign } = loaded;
-    const hash = await requestHash("POST", `/v1/campaigns/${campaign.id}/preorders`, body);
-    const claimed = await claimKey(db, `preorders:${campaign.id}`, key, hash, now);
+    const claimed = await claimKey(db, `preorders:${campaign.id}`, key, hash, now, {
+      lock: loaded.claimLock,
+    });
     if (claimed.kind === "replay") return asSent(await replay(c, claimed.reply));
     const { claim } = claimed;
     try {
