@@ -1,5 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/client";
+import { getPublicCampaign, PUBLIC_CAMPAIGN_CACHE_MS } from "../../src/domain/campaigns/read";
 import { admin, type CampaignBody, uniqueSlug } from "../helpers/campaign-fixtures";
 import { call, client, expectProblem, lastUsage, ok } from "../helpers/client";
 
@@ -146,6 +148,34 @@ describe("GET /v1/campaigns/{slug}", () => {
       [undefined, false],
       [undefined, true],
     ]);
+  });
+
+  it("an isolate reuses the read for a few seconds; an edit here shows at once", async () => {
+    const c = await published({}, "presale");
+    const first = await ok(get(c.slug));
+    expect(lastUsage!.queries).toBeGreaterThan(0);
+    // A sale elsewhere: within the TTL this isolate still answers from memory.
+    await env.DB.prepare("UPDATE variants SET remaining = remaining - 1 WHERE id = ?")
+      .bind(c.variants[0]!.id)
+      .run();
+    const again = await ok(get(c.slug));
+    expect(lastUsage!.queries).toBe(0);
+    expect(again).toEqual(first);
+    // Past the TTL the read is fresh (the domain function takes the clock).
+    const later = await getPublicCampaign(createDb(env.DB), c.slug, {
+      now: Date.now() + PUBLIC_CAMPAIGN_CACHE_MS + 1,
+    });
+    expect(later.variants[0]!.remaining).toBe(9);
+    // An admin edit drops the entry: the next read shows it.
+    await ok(
+      admin.v1.admin.campaigns[":id"].$patch({ param: { id: c.id }, json: { name: "Lamp 2" } }),
+    );
+    expect((await ok(get(c.slug))).name).toBe("Lamp 2");
+    // Unknown slugs are never cached: a campaign published later shows at once.
+    const slug = uniqueSlug("late");
+    await expectProblem(await call(`/v1/campaigns/${slug}`), 404, "not_found");
+    const late = await published({ slug });
+    expect((await ok(get(slug))).id).toBe(late.id);
   });
 
   it("shows paused and closed campaigns with their status", async () => {

@@ -4,7 +4,7 @@ import { type Campaign, campaigns, type Question, type Variant } from "../../db/
 import { AppError, type FieldError } from "../../lib/errors";
 import { type AuditContext, auditInsert } from "../audit";
 import { checkSettings, mapWriteError } from "./errors";
-import { getCampaign } from "./read";
+import { forgetPublicCampaign, getCampaign } from "./read";
 import type { NewVariantInput, PatchCampaignInput, VariantPatchInput } from "./schemas";
 import {
   abortUnless,
@@ -232,5 +232,6 @@ export async function updateCampaign(
       removed: plan.remove,
     });
   }
+  forgetPublicCampaign(c.slug);
   return getCampaign(db, id);
 }

@@ -14,6 +14,7 @@
 import { and, asc, eq, ne } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { type Campaign, campaigns, type Question, questions } from "../../db/schema";
+import { TtlCache } from "../../lib/ttl-cache";
 
 export type SignupCampaign = Pick<
   Campaign,
@@ -42,9 +43,7 @@ export const isOpen = (status: string) => (OPEN_STATUSES as readonly string[]).i
 export const SIGNUP_CACHE_MS = 60_000;
 /** Longest the origin check trusts a cached allow-list. */
 export const ORIGIN_CACHE_MS = 5_000;
-const MAX_ENTRIES = 500;
-
-const cache = new Map<string, { at: number; campaign: SignupCampaign }>();
+const cache = new TtlCache<SignupCampaign>(500);
 
 /** Reads the campaign (never a draft) and its questions in one batch. */
 async function read(db: Db, slug: string): Promise<SignupCampaign | null> {
@@ -92,15 +91,11 @@ export async function loadSignupCampaign(
   options: { maxAgeMs?: number; now?: number } = {},
 ): Promise<SignupCampaign | null> {
   const now = options.now ?? Date.now();
-  const hit = cache.get(slug);
-  if (hit && now - hit.at <= (options.maxAgeMs ?? SIGNUP_CACHE_MS)) return hit.campaign;
+  const hit = cache.get(slug, options.maxAgeMs ?? SIGNUP_CACHE_MS, now);
+  if (hit) return hit;
   const fresh = await read(db, slug);
-  if (fresh && isOpen(fresh.status)) {
-    if (cache.size >= MAX_ENTRIES) cache.clear();
-    cache.set(slug, { at: now, campaign: fresh });
-  } else {
-    cache.delete(slug);
-  }
+  if (fresh && isOpen(fresh.status)) cache.set(slug, fresh, now);
+  else cache.delete(slug);
   return fresh;
 }
 

@@ -5,8 +5,8 @@ import { cancelByCustomer } from "../../domain/preorders/cancel";
 import {
   claimKey,
   parseIdempotencyKey,
-  releaseKey,
   preorderRequestHash,
+  releaseKey,
   type StoredReply,
   storeReply,
 } from "../../domain/preorders/idempotency";
