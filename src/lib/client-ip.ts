@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { hmacIp } from "./crypto";
 import type { AppEnv } from "./router";
 
 /**
@@ -8,4 +9,17 @@ import type { AppEnv } from "./router";
  */
 export function clientIp(c: Context<AppEnv>): string {
   return c.req.header("cf-connecting-ip")?.trim() || "0.0.0.0";
+}
+
+/**
+ * The keyed hash of the client IP (what is stored and used in rate-limit
+ * keys, never the IP), computed once per request: the burst limiter and the
+ * route both need it.
+ */
+export async function clientIpHmac(c: Context<AppEnv>): Promise<string> {
+  const known = c.get("ipHmac");
+  if (known !== undefined) return known;
+  const value = await hmacIp(c.get("settings").TOKEN_SECRET, clientIp(c));
+  c.set("ipHmac", value);
+  return value;
 }

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import type { Db } from "../db/client";
-import { clientIp } from "./client-ip";
+import { clientIpHmac } from "./client-ip";
 import { hmacIp } from "./crypto";
 import { rateLimited } from "./errors";
 import type { AppEnv } from "./router";
@@ -60,7 +60,7 @@ export function perIpBurst(
 ): MiddlewareHandler<AppEnv> {
   const scope = options.scope ?? bindingName.toLowerCase();
   return async (c, next) => {
-    const key = await ipKey(c.get("settings").TOKEN_SECRET, scope, clientIp(c));
+    const key = `${scope}:ip:${await clientIpHmac(c)}`;
     await burstLimit(c.env[bindingName], key, burstBindings[bindingName].periodSeconds);
     await next();
   };

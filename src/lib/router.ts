@@ -18,6 +18,8 @@ export interface AppEnv {
     db: Db;
     settings: Settings;
     actor: Actor;
+    /** Set by clientIpHmac (./client-ip.ts) on first use. */
+    ipHmac: string;
   };
 }
 

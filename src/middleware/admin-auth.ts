@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { authenticateApiKey } from "../domain/api-keys";
 import type { AuditContext } from "../domain/audit";
-import { clientIp } from "../lib/client-ip";
+import { clientIp, clientIpHmac } from "../lib/client-ip";
 import { hmacIp, timingSafeEqual } from "../lib/crypto";
 import { AppError } from "../lib/errors";
 import type { Actor, AppEnv } from "../lib/router";
@@ -66,7 +66,7 @@ export async function adminAuditContext(c: Context<AppEnv>): Promise<AuditContex
   return {
     actorType: actor.type,
     actorId: actor.type === "admin_token" ? null : actor.id,
-    ipHmac: await hmacIp(c.get("settings").TOKEN_SECRET, clientIp(c)),
+    ipHmac: await clientIpHmac(c),
     requestId: c.get("requestId"),
   };
 }

@@ -21,7 +21,7 @@ import {
 } from "../../domain/preorders/read";
 import { kickOutbox, kickOutboxSoon } from "../../email/outbox";
 import { negotiateLocale } from "../../i18n";
-import { clientIp } from "../../lib/client-ip";
+import { clientIp, clientIpHmac } from "../../lib/client-ip";
 import { hmacIp } from "../../lib/crypto";
 import { AppError, notFound } from "../../lib/errors";
 import { perIpBurst } from "../../lib/rate-limit";
@@ -261,7 +261,7 @@ export const preordersRouter = createRouter()
             acceptLanguage: c.req.header("accept-language"),
             campaignDefault: campaign.defaultLocale,
           }),
-        ipHmac: await hmacIp(settings.TOKEN_SECRET, clientIp(c)),
+        ipHmac: await clientIpHmac(c),
         claim,
         now,
       });
@@ -312,7 +312,7 @@ export async function customerAudit(c: Ctx, orderId: string) {
   return {
     actorType: "customer" as const,
     actorId: orderId,
-    ipHmac: await hmacIp(c.get("settings").TOKEN_SECRET, clientIp(c)),
+    ipHmac: await clientIpHmac(c),
     requestId: c.get("requestId"),
   };
 }

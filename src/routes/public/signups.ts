@@ -4,7 +4,7 @@ import { issueReferrerCodes } from "../../domain/invites/quota";
 import { afterCredit } from "../../domain/signups/referrals";
 import { type SignupBody, SignupInvalid, submitSignup } from "../../domain/signups/submit";
 import { kickOutbox, kickOutboxSoon } from "../../email/outbox";
-import { clientIp } from "../../lib/client-ip";
+import { clientIp, clientIpHmac } from "../../lib/client-ip";
 import { hmacIp } from "../../lib/crypto";
 import { AppError, isAppError } from "../../lib/errors";
 import { log } from "../../lib/log";
@@ -174,7 +174,7 @@ export const signupsRouter = createRouter().openapi(
         slug,
         fromForm: form,
         ip,
-        ipHmac: await hmacIp(settings.TOKEN_SECRET, ip),
+        ipHmac: await clientIpHmac(c),
         country: countryOf(c),
         acceptLanguage: c.req.header("accept-language"),
         now,

@@ -10,7 +10,7 @@ import { eraseSignup } from "../../domain/signups/privacy";
 import { findSignupStatus, type SignupStatus } from "../../domain/signups/status";
 import { maskEmail, unsubscribeSignup } from "../../domain/unsubscribe";
 import { negotiateLocale, requestLocale } from "../../i18n";
-import { clientIp } from "../../lib/client-ip";
+import { clientIp, clientIpHmac } from "../../lib/client-ip";
 import { hmacIp } from "../../lib/crypto";
 import { AppError } from "../../lib/errors";
 import { type AppEnv, createRouter } from "../../lib/router";
@@ -207,7 +207,7 @@ async function customerAudit(c: Ctx, signupId: string) {
   return {
     actorType: "customer" as const,
     actorId: signupId,
-    ipHmac: await hmacIp(c.get("settings").TOKEN_SECRET, clientIp(c)),
+    ipHmac: await clientIpHmac(c),
     requestId: c.get("requestId"),
   };
 }

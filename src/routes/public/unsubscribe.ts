@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { findUnsubscribeTarget, maskEmail, unsubscribeSignup } from "../../domain/unsubscribe";
 import { negotiateLocale, requestLocale } from "../../i18n";
-import { clientIp } from "../../lib/client-ip";
+import { clientIp, clientIpHmac } from "../../lib/client-ip";
 import { hmacIp } from "../../lib/crypto";
 import { type AppEnv, createRouter } from "../../lib/router";
 import { renderProblemPage } from "../../pages/problem";
@@ -109,7 +109,7 @@ export const unsubscribeRouter = createRouter()
       {
         actorType: "customer",
         actorId: target.signupId,
-        ipHmac: await hmacIp(settings.TOKEN_SECRET, clientIp(c)),
+        ipHmac: await clientIpHmac(c),
         requestId: c.get("requestId"),
       },
       target,
