@@ -25,6 +25,11 @@ import { seedStatusSignups } from "./status-setup.mjs";
 
 export const scenarios = [
   { name: "GET /healthz", path: "/healthz" },
+  // The floor of any request that reads or writes: one D1 round trip
+  // (SELECT 1). Under wrangler dev the worker and local D1 share one
+  // single-threaded workerd process, so this row shows what a D1 call costs
+  // before the query does any work.
+  { name: "GET /readyz (one D1 round trip)", path: "/readyz" },
   { name: "GET /v1/campaigns/demo", path: "/v1/campaigns/demo" },
   {
     // A new address every request (the write path: signup + confirm email in

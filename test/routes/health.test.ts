@@ -1,8 +1,10 @@
-import { describe, expect, it } from "vitest";
-import { call, client, expectProblem, lastUsage } from "../helpers/client";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
+import worker from "../../src/index";
+import { BASE, call, client, expectProblem, lastUsage } from "../helpers/client";
 
-describe("GET /healthz", () => {
-  it("answers ok without touching D1", async () => {
+describe("health", () => {
+  it("GET /healthz answers ok without touching D1", async () => {
     const res = await client().healthz.$get();
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true });
@@ -16,5 +18,33 @@ describe("GET /healthz", () => {
     expect(JSON.stringify(body)).not.toContain("secret-token-here");
     expect(body.instance).toBe(res.headers.get("x-request-id"));
     expect(body.type).toBe("/problems/not_found");
+  });
+
+  it("GET /readyz answers after one D1 round trip", async () => {
+    const res = await call("/readyz");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(await res.json()).toEqual({ ok: true, db: "ok" });
+    expect(lastUsage!.queries).toBe(1);
+  });
+
+  it("GET /readyz is 503 service_unavailable with Retry-After when D1 fails", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const broken = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "prepare") {
+          return () => {
+            throw new Error("D1_ERROR: Network connection lost.");
+          };
+        }
+        return Reflect.get(target, prop);
+      },
+    });
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(new Request(`${BASE}/readyz`), { ...env, DB: broken }, ctx);
+    await waitOnExecutionContext(ctx);
+    await expectProblem(res, 503, "service_unavailable");
+    expect(res.headers.get("retry-after")).toBe("5");
+    vi.restoreAllMocks();
   });
 });
