@@ -9,7 +9,10 @@ export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
 /** Renders an AppError as RFC 9457 problem+json; never leaks internals. */
 export function problemResponse(c: Context<AppEnv>, err: AppError): Response {
+  // Extras first: they add to a problem, never replace its members (a
+  // domain's `status: "draft"` must not stand in for the HTTP status).
   const body: Record<string, unknown> = {
+    ...(err.extra ?? {}),
     type: `/problems/${err.code}`,
     title: problemCatalog[err.code].title,
     status: err.status,
@@ -17,7 +20,6 @@ export function problemResponse(c: Context<AppEnv>, err: AppError): Response {
     ...(err.detail ? { detail: err.detail } : {}),
     instance: c.get("requestId") ?? "unknown",
     ...(err.errors?.length ? { errors: err.errors } : {}),
-    ...(err.extra ?? {}),
   };
   const headers = new Headers(err.headers);
   headers.set("Content-Type", PROBLEM_CONTENT_TYPE);

@@ -84,5 +84,9 @@ export async function expectProblem(
   if (!res.headers.get("content-type")?.startsWith("application/problem+json")) {
     throw new Error(`expected problem+json, got ${res.headers.get("content-type")}`);
   }
+  // RFC 9457: `status` is the HTTP status code, and `type` names the code.
+  if (body.status !== status || body.type !== `/problems/${code}`) {
+    throw new Error(`problem members disagree with the reply: ${JSON.stringify(body)}`);
+  }
   return body;
 }

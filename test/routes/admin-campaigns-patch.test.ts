@@ -32,6 +32,7 @@ describe("PATCH status", () => {
     const refuse = async (id: string, status: CampaignPatch["status"], allowed: string[]) => {
       const p = await expectProblem(await patch(id, { status }), 409, "conflict");
       expect(p.allowed_statuses).toEqual(allowed);
+      expect(typeof p.campaign_status).toBe("string");
     };
     const c = await newCampaign();
     await refuse(c.id, "presale", ["waitlist"]);

@@ -48,7 +48,7 @@ describe("PATCH /v1/admin/preorders/{id}", () => {
     expect((await patch(id, { status: "confirmed" })).status).toBe(200);
     expect((await patch(id, { status: "fulfilled" })).status).toBe(200);
     const back = await expectProblem(patch(id, { status: "confirmed" }), 409, "conflict");
-    expect(back).toMatchObject({ status: "fulfilled", allowed_statuses: [] });
+    expect(back).toMatchObject({ status: 409, order_status: "fulfilled", allowed_statuses: [] });
 
     const rows = (await auditRows(c.id)).filter((r) => r.action === "preorder.status");
     expect(rows.map((r) => r.changes.status)).toEqual([
@@ -60,7 +60,11 @@ describe("PATCH /v1/admin/preorders/{id}", () => {
   it("names the allowed moves on a refused one; final orders stay final", async () => {
     const { id } = await oneOrder("reserved");
     const p = await expectProblem(patch(id, { status: "fulfilled" }), 409, "conflict");
-    expect(p).toMatchObject({ status: "reserved", allowed_statuses: ["confirmed", "cancelled"] });
+    expect(p).toMatchObject({
+      status: 409,
+      order_status: "reserved",
+      allowed_statuses: ["confirmed", "cancelled"],
+    });
     await expectProblem(patch(id, { status: "expired" }), 409, "conflict");
     await expectProblem(patch(id, { status: "pending_verification" }), 409, "conflict");
 

@@ -89,7 +89,7 @@ export async function deleteCampaign(db: Db, audit: AuditContext, id: string): P
   if (row.status !== "draft") {
     throw new AppError("conflict", {
       detail: `Only draft campaigns can be deleted; this one is ${row.status}. Close it instead (PATCH status "closed").`,
-      extra: { status: row.status },
+      extra: { campaign_status: row.status },
     });
   }
   try {

@@ -41,7 +41,7 @@ export function transitionColumns(
       detail: allowed.length
         ? `A ${from} campaign can move to ${allowed.join(" or ")}, not ${to}`
         : `A ${from} campaign is final; its status cannot change`,
-      extra: { status: from, allowed_statuses: allowed },
+      extra: { campaign_status: from, allowed_statuses: allowed },
     });
   }
   if (from === "draft") {

@@ -106,7 +106,7 @@ export async function setPreorderStatus(
         detail: allowed.length
           ? `A ${from} order can move to ${allowed.join(" or ")}, not ${to}`
           : `A ${from} order is final; its status cannot change`,
-        extra: { status: from, allowed_statuses: allowed },
+        extra: { order_status: from, allowed_statuses: allowed },
       });
     }
     const stmts: BatchItem<"sqlite">[] = [abortUnlessStatus(db, id, from)];

@@ -157,7 +157,10 @@ const notCancellable = (view: OrderView, now: number) => {
       : "This order cannot be cancelled now";
   return new AppError("conflict", {
     detail,
-    extra: { status, cancel_allowed_until: until === null ? null : new Date(until).toISOString() },
+    extra: {
+      order_status: status,
+      cancel_allowed_until: until === null ? null : new Date(until).toISOString(),
+    },
   });
 };
 
