@@ -260,6 +260,8 @@ export const en = {
   "order.cancel_open": "You can cancel this pre-order before it is fulfilled.",
   "order.cancel_button": "Cancel my pre-order",
   "order.cancel_done": "Your pre-order is cancelled. We have sent a confirmation to your email.",
+  "order.verify_over_limit":
+    "This pre-order was not confirmed: your confirmed pre-orders already hold the most this campaign allows per customer. Its units go back on sale when its hold ends.",
   "order.cancel_refused": "This pre-order can no longer be cancelled.",
 
   // Pre-order email check (/verify/{token})

@@ -262,6 +262,8 @@ export const uz: Record<MessageKey, string> = {
   "order.cancel_button": "Buyurtmamni bekor qilish",
   "order.cancel_done":
     "Oldindan buyurtmangiz bekor qilindi. Elektron pochtangizga tasdiq xatini yubordik.",
+  "order.verify_over_limit":
+    "Bu buyurtma tasdiqlanmadi: tasdiqlangan buyurtmalaringiz bir xaridorga ruxsat etilgan eng koʻp miqdorga yetgan. Uning mahsulotlari band qilish muddati tugagach qayta sotuvga chiqadi.",
   "order.cancel_refused": "Bu buyurtmani endi bekor qilib boʻlmaydi.",
 
   // Buyurtma uchun elektron pochtani tasdiqlash (/verify/{token})

@@ -74,8 +74,10 @@ export const notFound = (what = "Resource") =>
   new AppError("not_found", { detail: `${what} not found` });
 
 /** 429 always carries Retry-After (seconds). */
-export const rateLimited = (retryAfterSeconds: number) =>
-  new AppError("rate_limited", {
-    detail: `Too many requests; retry after ${retryAfterSeconds} s`,
-    headers: { "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+export const rateLimited = (retryAfterSeconds: number) => {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new AppError("rate_limited", {
+    detail: `Too many requests; retry after ${seconds} s`,
+    headers: { "Retry-After": String(seconds) },
   });
+};

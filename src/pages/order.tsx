@@ -14,7 +14,7 @@ import { LanguageSwitcher, Layout, renderPage } from "./layout";
  * @see ../../../shared/CONTRACT.md "Customer tokens"
  */
 
-export type OrderNotice = "cancelled" | "verified" | "cancel_refused";
+export type OrderNotice = "cancelled" | "verified" | "cancel_refused" | "verify_over_limit";
 
 export interface OrderPageProps {
   locale: Locale;
@@ -31,6 +31,7 @@ const NOTICES = {
   cancelled: { key: "order.cancel_done", tone: "notice notice-success" },
   verified: { key: "order.verified_notice", tone: "notice notice-success" },
   cancel_refused: { key: "order.cancel_refused", tone: "notice notice-error" },
+  verify_over_limit: { key: "order.verify_over_limit", tone: "notice notice-error" },
 } as const satisfies Record<OrderNotice, { key: MessageKey; tone: string }>;
 
 const STATUS_NOTES = {

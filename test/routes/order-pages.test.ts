@@ -145,6 +145,35 @@ describe("GET and POST /verify/{token}", () => {
     );
   });
 
+  it("an unproven order in someone's name cannot block their proven one, nor pass the cap later", async () => {
+    // Black: at most 2 per customer.
+    const c = await presale();
+    const { token, email } = await signupWithToken(c.id);
+    const stranger = await order(c.slug, orderBody([[c.black, 2]], { locale: "en" }, email));
+    expect(stranger.body.status).toBe("pending_verification");
+    // The owner, proven by their status token, still gets their two.
+    const owner = await order(c.slug, orderBody([[c.black, 2]], { status_token: token }, email));
+    expect(owner.status, owner.text).toBe(201);
+    expect(owner.body.status).toBe("reserved");
+    // A third, proven: over the cap, counted over proven orders only.
+    const more = await order(c.slug, orderBody([[c.black, 1]], { status_token: token }, email));
+    expect(more.status).toBe(409);
+    expect(more.body).toMatchObject({ code: "limit_exceeded", already_ordered: 2 });
+    // Another unproven one: every live order of the email counts.
+    const again = await order(c.slug, orderBody([[c.black, 1]], {}, email));
+    expect(again.body.code).toBe("limit_exceeded");
+    // Confirming the stranger's order now would make four: refused, nothing changes.
+    const res = await page(`/verify/${await verifyTokenOf(stranger.body.id)}`, { method: "POST" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toContain("notice=verify_over_limit");
+    expect((await orderRow(stranger.body.id))!.status).toBe("pending_verification");
+    const templates = (await mailOf(c.id)).map((m) => m.template);
+    expect(templates.filter((t) => t === "order_receipt")).toHaveLength(1);
+    const shown = await (await page(res.headers.get("location")!)).text();
+    expect(shown).toContain("already hold the most this campaign allows");
+    expect(await remaining(c.black)).toBe(6);
+  });
+
   it("past its deadline the order cannot be verified any more", async () => {
     const { c, id } = await pending();
     await env.DB.prepare("UPDATE preorders SET hold_expires_at = ? WHERE id = ?")

@@ -13,6 +13,7 @@ import {
   ordersOf,
   presale,
   remaining,
+  signupWithToken,
   uniqueEmail,
 } from "./preorders-helpers";
 
@@ -162,6 +163,45 @@ describe("Idempotency-Key on POST /v1/campaigns/{slug}/preorders", () => {
     expect(ids.size).toBe(1);
     expect(await ordersOf(c.id)).toHaveLength(1);
     expect(await remaining(c.black)).toBe(9);
+  });
+
+  it("invalid input is not stored: the corrected request may reuse the key", async () => {
+    const c = await presale();
+    const key = newKey();
+    const bad = await order(
+      c.slug,
+      { ...orderBody([[c.black, 1]]), email: "not-an-email" },
+      {
+        key,
+      },
+    );
+    expect(bad.status).toBe(422);
+    expect(bad.body.code).toBe("validation_failed");
+    expect(await keyRow(c.id, key)).toBeNull();
+    const fixed = await order(c.slug, orderBody([[c.black, 1]]), { key });
+    expect(fixed.status, fixed.text).toBe(201);
+    expect(fixed.res.headers.get("idempotent-replayed")).toBeNull();
+  });
+
+  it("an unproven order over the whole unit budget is a final 409, not a 429 to wait out", async () => {
+    const c = await presale({ variants: [{ name: "Black", price: 4900, stock: 100 }] });
+    const key = newKey();
+    const big = await order(c.slug, orderBody([[c.black, 11]]), { key });
+    expect(big.status).toBe(409);
+    expect(big.body).toMatchObject({
+      code: "limit_exceeded",
+      limit: "unverified_units_per_order",
+      max: 10,
+    });
+    expect(big.res.headers.get("retry-after")).toBeNull();
+    expect(await remaining(c.black)).toBe(100);
+    // With proof of email the same quantity is fine.
+    const fan = await signupWithToken(c.id);
+    const proven = await order(
+      c.slug,
+      orderBody([[c.black, 11]], { status_token: fan.token }, fan.email),
+    );
+    expect(proven.status, proven.text).toBe(201);
   });
 
   it("a 429 is not stored: the key can be used again", async () => {

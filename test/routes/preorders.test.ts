@@ -200,4 +200,17 @@ describe("POST /v1/campaigns/{slug}/preorders", () => {
     const huge = orderBody([[c.black, 1]], { name: "x".repeat(70_000) });
     expect((await order(c.slug, huge)).status).toBe(413);
   });
+
+  it("refuses a total past 2^53 minor units instead of rounding it", async () => {
+    const c = await presale({
+      variants: [{ name: "Villa", price: 999_999_999_999, stock: 20_000 }],
+    });
+    const { token, email } = await signupWithToken(c.id);
+    const items = Array.from({ length: 10 }, () => [c.black, 1000] as [string, number]);
+    const r = await order(c.slug, orderBody(items, { status_token: token }, email));
+    expect(r.status, r.text).toBe(422);
+    expect(r.body).toMatchObject({ code: "validation_failed" });
+    expect(JSON.stringify(r.body.errors)).toContain("too large");
+    expect(await remaining(c.black)).toBe(20_000);
+  });
 });

@@ -44,7 +44,7 @@ export async function explainFailure(
     );
   }
   if (code === "limit_exceeded") {
-    const have = await liveUnitsOf(db, d.campaign.id, d.email.normalized);
+    const have = await liveUnitsOf(db, d.campaign.id, d.email.normalized, !d.pending);
     const capped = lines.filter((l) => l.variant.perCustomerLimit !== null);
     const over = (l: Line) =>
       (have.get(l.variant.id) ?? 0) + l.quantity > (l.variant.perCustomerLimit ?? 0);

@@ -9,7 +9,7 @@ import { type Claim, finishStatement, type StoredReply } from "./idempotency";
 import { type Draft, orderStatements } from "./place-batch";
 import { capError, explainFailure, soldOut } from "./place-errors";
 import { itemToWire, type OrderVariant, orderTokenUrl, type PlacingCampaign } from "./read";
-import { proveEmail } from "./verify";
+import { proveEmail, UNVERIFIED_LIMITS, unverifiedOrderTooLarge } from "./verify";
 
 export interface PlaceInput {
   email: string;
@@ -106,6 +106,10 @@ export async function placeOrder(
       errors: issues.map((i) => ({ path: i.path, message: fieldIssueMessage(i) })),
     });
   }
+  // Prices go up to 10^12 minor units and an order up to 20 × 1000 units:
+  // past 2^53 a JSON number (and D1's) loses cents, so such a total is refused.
+  const total = lines.reduce((sum, l) => sum + l.quantity * l.variant.price, 0);
+  if (!Number.isSafeInteger(total)) throw invalid("items", "The order total is too large");
   const overCap = lines.find((l) => l.quantity > (l.variant.perCustomerLimit ?? Infinity));
   if (overCap) throw capError(overCap, 0);
 
@@ -120,6 +124,8 @@ export async function placeOrder(
   // the batch can tell for them.
   const short = proof.signupId ? null : lines.find((l) => l.quantity > l.variant.remaining);
   if (short) throw soldOut([short]);
+  const units = lines.reduce((n, l) => n + l.quantity, 0);
+  if (!proof.proven && units > UNVERIFIED_LIMITS.unitsPerIpHour) throw unverifiedOrderTooLarge();
 
   const items = lines.map((l) => ({
     id: newId("itm"),
@@ -140,7 +146,7 @@ export async function placeOrder(
     pending: !proof.proven,
     holdUntil: hold === null ? null : now + hold * 60_000,
     items,
-    total: items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0),
+    total,
     ipHmac: ctx.ipHmac,
     now,
   };

@@ -319,6 +319,8 @@ export async function liveUnitsOf(
   db: Db,
   campaignId: string,
   emailNormalized: string,
+  /** Count proven orders only: a proven order's cap ignores unproven ones (migration 0003). */
+  provenOnly = false,
 ): Promise<Map<string, number>> {
   const rows = await db
     .select({
@@ -331,7 +333,12 @@ export async function liveUnitsOf(
       and(
         eq(preorders.campaignId, campaignId),
         eq(preorders.emailNormalized, emailNormalized),
-        inArray(preorders.status, livePreorderStatuses),
+        inArray(
+          preorders.status,
+          provenOnly
+            ? livePreorderStatuses.filter((st) => st !== "pending_verification")
+            : livePreorderStatuses,
+        ),
       ),
     )
     .groupBy(preorderItems.variantId);

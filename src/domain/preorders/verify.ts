@@ -28,7 +28,7 @@ import { AppError, rateLimited } from "../../lib/errors";
 import { verifyToken } from "../../lib/tokens";
 import { iso } from "../../lib/wire";
 import { run } from "../campaigns/statements";
-import { errorText } from "../db-errors";
+import { constraintCode, errorText } from "../db-errors";
 import type { InviteCheckReason } from "../invites/codes";
 import { findInviteForOrder } from "../invites/lookup";
 import { guardedStatus, isOrderMoved } from "./cancel";
@@ -202,6 +202,16 @@ export function unverifiedUnitsStatement(
   );
 }
 
+/**
+ * 409 for an unproven order larger than the whole hourly budget: waiting
+ * would never help, so it is not a 429. Proof of email lifts the budget.
+ */
+export const unverifiedOrderTooLarge = () =>
+  new AppError("limit_exceeded", {
+    detail: `Without your status link or a personal invite, one order can hold at most ${UNVERIFIED_LIMITS.unitsPerIpHour} units. Open the shop from the status link in your signup email (or use your personal invite code) to order more.`,
+    extra: { limit: "unverified_units_per_order", max: UNVERIFIED_LIMITS.unitsPerIpHour },
+  });
+
 export const isUnitsBudgetSpent = (e: unknown) => errorText(e).includes(UNITS_BUDGET_CHECK);
 
 /** 429 until the hourly window of the per-IP unit budget ends. */
@@ -252,7 +262,8 @@ export function orderMailInsert(
   return outboxInsert(db, { ...mail, template: "order_receipt", payload, dedupeKey }, now);
 }
 
-export type VerifyOutcome = "verified" | "already" | "lapsed";
+/** `over_limit`: the email's proven orders already hold the per-customer cap. */
+export type VerifyOutcome = "verified" | "already" | "lapsed" | "over_limit";
 
 /**
  * The emailed link's POST: `pending_verification` → `reserved` (the hold
@@ -289,6 +300,9 @@ export async function verifyOrder(db: Db, view: OrderView, now: number): Promise
     await db.batch(stmts);
     return "verified";
   } catch (e) {
+    // Proven orders of this email (placed after this one) fill the cap: this
+    // one stays unconfirmed and its hold runs out (migration 0003).
+    if (constraintCode(e) === "limit_exceeded") return "over_limit";
     if (!isOrderMoved(e)) throw e;
     const [row] = await db
       .select({ status: preorders.status })

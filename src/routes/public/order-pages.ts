@@ -126,7 +126,7 @@ function crossSite(c: Ctx): boolean {
   return !own.includes(origin);
 }
 
-const NOTICES = new Set<string>(["cancelled", "verified", "cancel_refused"]);
+const NOTICES = new Set<string>(["cancelled", "verified", "cancel_refused", "verify_over_limit"]);
 
 function seeOrder(c: Ctx, token: string, locale: string, notice?: OrderNotice) {
   c.header("Referrer-Policy", "no-referrer");
@@ -210,6 +210,10 @@ export const orderPagesRouter = createRouter()
       c,
       orderTok,
       orderLocale(c, view),
-      outcome === "verified" ? "verified" : undefined,
+      outcome === "verified"
+        ? "verified"
+        : outcome === "over_limit"
+          ? "verify_over_limit"
+          : undefined,
     );
   });

@@ -137,7 +137,7 @@ const place = createRoute({
   tags: ["Public"],
   summary: "Place a pre-order (units are held at once)",
   description:
-    "Prices and currency come from the campaign. With a status token or a personal invite code the email is proven and the order is `reserved`; otherwise it is `pending_verification` until the emailed link is confirmed, and expires if it is not. The same Idempotency-Key and body replay the first final reply (header `Idempotent-Replayed: true`).",
+    "Prices and currency come from the campaign. With a status token or a personal invite code the email is proven and the order is `reserved`; otherwise it is `pending_verification` until the emailed link is confirmed, and expires if it is not. Without proof, an order holds at most 10 units and a client IP at most 10 such units an hour. The same Idempotency-Key and body replay the first final reply (header `Idempotent-Replayed: true`); 5xx, 429 and 422 `validation_failed` replies are not final, so a retry or a corrected request may reuse the key.",
   middleware: [
     async (c, next) => {
       parseIdempotencyKey(c.req.header("idempotency-key"));
@@ -271,8 +271,10 @@ export const preordersRouter = createRouter()
       return c.json(placed.body, 201);
     } catch (err) {
       const error = toAppError(err);
-      // Not final: let the client retry with the same key.
-      if (error.status >= 500 || error.status === 429) {
+      // Not final: let the client retry with the same key. Invalid input is
+      // not final either: nothing was attempted, and the corrected request
+      // may come with the same key (as Stripe does).
+      if (error.status >= 500 || error.status === 429 || error.code === "validation_failed") {
         await releaseKey(db, claim);
         throw err;
       }
