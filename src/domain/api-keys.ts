@@ -1,10 +1,10 @@
-import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { apiKeys } from "../db/schema";
+import { apiKeys, newId } from "../db/schema";
 import type { MemberRole } from "../db/schema/enums";
 import { keyedHash, randomToken } from "../lib/crypto";
 import { notFound } from "../lib/errors";
-import { type AuditContext, auditInsert } from "./audit";
+import { type AuditContext, auditInsert, auditInsertWhere } from "./audit";
 
 /** Recognisable in logs and secret scanners; the rest is 256 random bits. */
 const KEY_PREFIX = "psk_";
@@ -21,10 +21,12 @@ export interface NewApiKey {
 export async function createApiKey(db: Db, secret: string, audit: AuditContext, input: NewApiKey) {
   const plaintext = `${KEY_PREFIX}${randomToken(32)}`;
   const keyHash = await keyedHash(secret, "api_key", plaintext);
+  const id = newId("key");
   const [row] = await db.batch([
     db
       .insert(apiKeys)
       .values({
+        id,
         name: input.name,
         role: input.role,
         keyHash,
@@ -36,6 +38,7 @@ export async function createApiKey(db: Db, secret: string, audit: AuditContext, 
     auditInsert(db, audit, {
       action: "api_key.create",
       targetType: "api_key",
+      targetId: id,
       changes: { name: input.name, role: input.role },
     }),
   ]);
@@ -55,7 +58,13 @@ export async function revokeApiKey(db: Db, audit: AuditContext, id: string, now:
       .set({ revokedAt: now })
       .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
       .returning({ id: apiKeys.id }),
-    auditInsert(db, audit, { action: "api_key.revoke", targetType: "api_key", targetId: id }),
+    // Only the request that revoked it is logged, not a repeat.
+    auditInsertWhere(
+      db,
+      audit,
+      { action: "api_key.revoke", targetType: "api_key", targetId: id },
+      sql`EXISTS (SELECT 1 FROM api_keys WHERE id = ${id} AND revoked_at = ${now})`,
+    ),
   ]);
   if (updated.length === 0) {
     const existing = await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.id, id));

@@ -1,9 +1,10 @@
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { auditLog } from "../db/schema";
+import { auditLog, newId } from "../db/schema";
 import type { ActorType } from "../db/schema/enums";
 import type { AuditChanges } from "../db/schema/types";
 import { decodeCursor, pageOf } from "../lib/pagination";
+import { run, type Stmt } from "./campaigns/statements";
 
 /**
  * Who did something and from where, captured once per request by the route
@@ -46,6 +47,28 @@ export function auditInsert(db: Db, ctx: AuditContext, event: AuditEvent) {
     campaignId: event.campaignId ?? null,
     changes: event.changes ?? null,
   });
+}
+
+/**
+ * An audit row written only when `condition` holds when the statement runs,
+ * for changes whose batch may turn out to change nothing (revoking what is
+ * already revoked): the log records what happened, not what was asked.
+ */
+export function auditInsertWhere(
+  db: Db,
+  ctx: AuditContext,
+  event: AuditEvent,
+  condition: SQL,
+): Stmt {
+  return run(
+    db,
+    sql`INSERT INTO audit_log (id, actor_type, actor_id, ip_hmac, request_id, action, target_type,
+        target_id, campaign_id, changes)
+      SELECT ${newId("aud")}, ${ctx.actorType}, ${ctx.actorId}, ${ctx.ipHmac}, ${ctx.requestId},
+        ${event.action}, ${event.targetType}, ${event.targetId ?? null}, ${event.campaignId ?? null},
+        ${event.changes ? JSON.stringify(event.changes) : null}
+      WHERE ${condition}`,
+  );
 }
 
 /** Newest first, keyset-paginated on (created_at, id). */

@@ -91,6 +91,22 @@ describe("API keys", () => {
       404,
       "not_found",
     );
+    // The log names the key, and records the one revocation that happened.
+    const log = await ok(admin.v1.admin["audit-log"].$get({ query: { limit: "100" } }));
+    const about = log.items.filter((e) => e.target_id === k.id).map((e) => e.action);
+    expect(about.sort()).toEqual(["api_key.create", "api_key.revoke"]);
+  });
+
+  it("a key cannot be created already expired", async () => {
+    const res = await admin.v1.admin["api-keys"].$post({
+      json: {
+        name: "stale",
+        role: "viewer",
+        expires_at: new Date(Date.now() - 1_000).toISOString(),
+      },
+    });
+    const p = await expectProblem(res, 422, "validation_failed");
+    expect(JSON.stringify(p.errors)).toContain("expires_at");
   });
 
   it("an expired key is refused", async () => {
@@ -217,6 +233,7 @@ describe("audit log", () => {
       actor_type: "admin_token",
       action: "api_key.create",
       target_type: "api_key",
+      target_id: key.id,
     });
     expect(entry?.ip_hmac).toMatch(/^[0-9a-f]+$/);
     expect(JSON.stringify(log)).not.toContain("203.0.113.7");

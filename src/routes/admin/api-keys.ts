@@ -46,7 +46,8 @@ const create = createRoute({
           schema: z.strictObject({
             name: z.string().trim().min(1).max(100),
             role: z.enum(memberRoles),
-            expires_at: isoToMs.optional(),
+            // A key born expired would be a 201 that can never authenticate.
+            expires_at: isoToMs.refine((ms) => ms > Date.now(), "Must be in the future").optional(),
           }),
         },
       },
