@@ -1,5 +1,19 @@
 import { z } from "@hono/zod-openapi";
 
+/**
+ * An admin write's Idempotency-Key (header or body field): 1-255 printable
+ * ASCII characters, the same bound as the pre-order header, so one client key
+ * scheme (a UUID, a ULID) fits every idempotent route. The `schedule:` and
+ * `backfill:` prefixes are the system's own keys for waves it starts.
+ */
+export const adminIdempotencyKey = z
+  .string()
+  .regex(/^[\x20-\x7e]{1,255}$/, "1-255 printable ASCII characters")
+  .refine(
+    (k) => !/^(schedule|backfill):/i.test(k),
+    "The schedule: and backfill: prefixes are reserved",
+  );
+
 /** The problem+json body every error shares. @see https://www.rfc-editor.org/rfc/rfc9457 */
 export const Problem = z
   .object({

@@ -292,7 +292,7 @@ describe("POST /v1/admin/campaigns/{id}/broadcasts", () => {
       "validation_failed",
     );
     await expectProblem(
-      post({ ...msg, idempotency_key: "x".repeat(201) }),
+      post({ ...msg, idempotency_key: "x".repeat(256) }),
       422,
       "validation_failed",
     );

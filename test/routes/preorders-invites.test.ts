@@ -103,6 +103,7 @@ describe("invites on POST /v1/campaigns/{slug}/preorders", () => {
     expect(r.status).toBe(422);
     expect(r.body).toMatchObject({ code: "validation_failed", reason: "invalid" });
     expect(r.body.errors[0].path).toBe("invite_code");
+    expect(r.body.errors[0].message).toMatch(/does not exist/);
     const { signup, email } = await signupWithToken(c.id);
     const invite = await personalInvite(c.id, signup.id);
     const ok = await order(c.slug, orderBody([[c.black, 1]], { invite_code: invite.code }, email));

@@ -68,7 +68,7 @@ describe("waves: errors and access", () => {
       { count: "10", idempotency_key: "a" },
       { count: 100_001, idempotency_key: "a" },
       { count: 1, idempotency_key: "a", extra: true },
-      { count: 1, idempotency_key: "x".repeat(201) },
+      { count: 1, idempotency_key: "x".repeat(256) },
       { count: 1, idempotency_key: "tab\there" },
       { count: 1, idempotency_key: "ключ" },
       { count: 1, idempotency_key: "schedule:sch_1:2030-01-01" },

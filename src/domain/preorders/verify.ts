@@ -85,12 +85,22 @@ const badToken = () =>
  * (elsewhere: a code was given, so it must be good), with the reason as the
  * invite check gives it.
  */
+/** What a customer reads; `reason` stays the machine-readable word. */
+const INVITE_REASON_TEXT: Record<InviteCheckReason, string> = {
+  invalid: "This invite code does not exist; check it for typos",
+  expired: "This invite code has expired",
+  revoked: "This invite code is no longer valid",
+  used_up: "This invite code has been used up",
+  not_for_this_email:
+    "This invite code belongs to another email address; order with the address it was sent to",
+};
+
 export function inviteRejected(campaign: { inviteOnly: boolean }, reason: InviteCheckReason) {
-  const detail = `The invite code cannot be used: ${reason.replaceAll("_", " ")}`;
+  const detail = INVITE_REASON_TEXT[reason];
   if (campaign.inviteOnly) return new AppError("invite_required", { detail, extra: { reason } });
   return new AppError("validation_failed", {
     detail,
-    errors: [{ path: "invite_code", message: reason }],
+    errors: [{ path: "invite_code", message: detail }],
     extra: { reason },
   });
 }

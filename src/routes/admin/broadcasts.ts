@@ -12,7 +12,7 @@ import { pageSchema, paginationQuery } from "../../lib/pagination";
 import { createRouter } from "../../lib/router";
 import { idParams } from "../../lib/wire";
 import { adminAuditContext, requireRole } from "../../middleware/admin-auth";
-import { errorResponses } from "../openapi-common";
+import { adminIdempotencyKey, errorResponses } from "../openapi-common";
 
 const common = { tags: ["Admin: broadcasts"], security: [{ adminBearer: [] }] };
 
@@ -35,9 +35,6 @@ const plainText = z
   .refine((s) => !CONTROL_IN_TEXT.test(s), "Plain text");
 const perLanguage = <T extends z.ZodType<string>>(t: T) =>
   z.strictObject({ en: t, uz: t.optional() });
-
-/** Printable ASCII, as for waves (a UUID or a ULID fits). */
-const idempotencyKey = z.string().regex(/^[\x20-\x7e]{1,200}$/, "1-200 printable ASCII characters");
 
 const body = z
   .strictObject({
@@ -65,7 +62,7 @@ const body = z
       description:
         "Send one test message to this address only (no job, nobody in the segment; no idempotency key needed)",
     }),
-    idempotency_key: idempotencyKey.optional().openapi({
+    idempotency_key: adminIdempotencyKey.optional().openapi({
       description: "The same as the `Idempotency-Key` header; send either (or both, equal)",
     }),
   })
@@ -143,7 +140,7 @@ const create = createRoute({
   middleware: [requireRole("editor")] as const,
   request: {
     params: idParams,
-    headers: z.object({ "idempotency-key": idempotencyKey.optional() }),
+    headers: z.object({ "idempotency-key": adminIdempotencyKey.optional() }),
     body: { required: true, content: { "application/json": { schema: body } } },
   },
   responses: {

@@ -9,18 +9,9 @@ import { pageSchema, paginationQuery } from "../../lib/pagination";
 import { createRouter } from "../../lib/router";
 import { idParams } from "../../lib/wire";
 import { adminAuditContext, requireRole } from "../../middleware/admin-auth";
-import { errorResponses } from "../openapi-common";
+import { adminIdempotencyKey, errorResponses } from "../openapi-common";
 
 const common = { tags: ["Admin: waves"], security: [{ adminBearer: [] }] };
-
-/** Printable ASCII; the `schedule:` / `backfill:` prefixes are the system's own keys. */
-const idempotencyKey = z
-  .string()
-  .regex(/^[\x20-\x7e]{1,200}$/, "1-200 printable ASCII characters")
-  .refine(
-    (k) => !/^(schedule|backfill):/i.test(k),
-    "The schedule: and backfill: prefixes are reserved",
-  );
 
 const Wave = z
   .object({
@@ -49,14 +40,14 @@ const create = createRoute({
   middleware: [requireRole("editor")] as const,
   request: {
     params: idParams,
-    headers: z.object({ "idempotency-key": idempotencyKey.optional() }),
+    headers: z.object({ "idempotency-key": adminIdempotencyKey.optional() }),
     body: {
       required: true,
       content: {
         "application/json": {
           schema: z.strictObject({
             count: z.number().int().min(1).max(MAX_WAVE_COUNT),
-            idempotency_key: idempotencyKey.optional(),
+            idempotency_key: adminIdempotencyKey.optional(),
           }),
         },
       },
