@@ -1,4 +1,5 @@
 import { requestId } from "hono/request-id";
+import { allowedMethodsOf } from "./lib/allowed-methods";
 import { AppError } from "./lib/errors";
 import { createRouter } from "./lib/router";
 import { bodyGuard } from "./middleware/body-guard";
@@ -87,8 +88,23 @@ app.openAPIRegistry.registerComponent("securitySchemes", "customerBearer", {
   description: "A customer link token (status or order link)",
 });
 
-// The path is not echoed back: customer tokens travel in paths.
-app.notFound((c) => problemResponse(c, new AppError("not_found", { detail: "No such route" })));
+const allowedMethods = allowedMethodsOf(app.routes);
+
+// The path is not echoed back: customer tokens travel in paths. A path that
+// exists under other methods is a 405 naming them.
+app.notFound((c) => {
+  const allowed = allowedMethods(c.req.path);
+  if (allowed.length === 0) {
+    return problemResponse(c, new AppError("not_found", { detail: "No such route" }));
+  }
+  return problemResponse(
+    c,
+    new AppError("method_not_allowed", {
+      detail: `This address answers to ${allowed.join(", ")}`,
+      headers: { Allow: allowed.join(", ") },
+    }),
+  );
+});
 app.onError(onError);
 
 export type AppType = typeof app;

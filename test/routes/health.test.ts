@@ -20,6 +20,19 @@ describe("health", () => {
     expect(body.type).toBe("/problems/not_found");
   });
 
+  it("a known address under another method is 405 with Allow, not 404", async () => {
+    const put = await call("/v1/campaigns/some-campaign", { method: "PUT" });
+    const body = await expectProblem(put, 405, "method_not_allowed");
+    expect(put.headers.get("allow")).toBe("GET, HEAD");
+    expect(JSON.stringify(body)).not.toContain("some-campaign");
+    const get = await call("/v1/campaigns/some-campaign/signups");
+    await expectProblem(get, 405, "method_not_allowed");
+    expect(get.headers.get("allow")).toBe("POST");
+    const page = await call("/confirm/some-token", { method: "DELETE" });
+    expect(page.headers.get("allow")).toBe("GET, HEAD, POST");
+    await expectProblem(await call("/v1/nothing-here", { method: "PUT" }), 404, "not_found");
+  });
+
   it("GET /readyz answers after one D1 round trip", async () => {
     const res = await call("/readyz");
     expect(res.status).toBe(200);
