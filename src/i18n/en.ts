@@ -183,6 +183,8 @@ export const en = {
   "signup.error.invalid_value": "This answer is not in a form we understand.",
   "signup.error.unknown_question": "This campaign has no such question.",
   "signup.error.consent_required": "Please agree to get emails about this campaign.",
+  "signup.error.unknown_field":
+    "This form sent a field the sign-up does not know: “{field}”. Answers to questions are named answers[key].",
   "signup.error.invalid": "Please check this field.",
   "signup.error.summary": "Please fix the following:",
   "signup.error.closed": "This campaign is not taking sign-ups right now.",

@@ -180,6 +180,8 @@ export const uz: Record<MessageKey, string> = {
   "signup.error.invalid_value": "Bu javobni tushunib boʻlmadi.",
   "signup.error.unknown_question": "Bu kampaniyada bunday savol yoʻq.",
   "signup.error.consent_required": "Iltimos, ushbu kampaniya haqida xatlar olishga rozilik bering.",
+  "signup.error.unknown_field":
+    "Bu shakl roʻyxatdan oʻtish bilmaydigan maydonni yubordi: “{field}”. Savollarga javoblar answers[key] deb nomlanadi.",
   "signup.error.invalid": "Iltimos, bu maydonni tekshiring.",
   "signup.error.summary": "Iltimos, quyidagilarni tuzating:",
   "signup.error.closed": "Bu kampaniya hozir roʻyxatga olmayapti.",

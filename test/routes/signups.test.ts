@@ -286,6 +286,8 @@ describe("HTML form posts", () => {
     ]);
     expect(unknown.res.status).toBe(422);
     expect(unknown.res.headers.get("content-type")).toMatch(/^text\/html/);
+    // The stray field is named, so whoever wired the form can fix it.
+    expect(await unknown.res.text()).toContain("does not know: “surprise”");
     expect(await signupRows(c.id)).toHaveLength(0);
   });
 });

@@ -98,7 +98,7 @@ export async function renderSignupErrorPage(
   slug: string,
   values: Partial<SignupBody>,
   err: AppError,
-  issues: (Partial<SignupIssue> & { path: string })[],
+  issues: (Partial<SignupIssue> & { path: string; unknownField?: boolean })[],
 ): Promise<Response> {
   const campaign = await loadSignupCampaign(c.get("db"), slug);
   if (!campaign) return renderProblemPage(c, requestLocale(c), "not_found");
@@ -124,9 +124,11 @@ export async function renderSignupErrorPage(
       referred: Boolean(normalizeReferralCode(values.referral_code)),
       issues: issues.map((i) => ({
         path: i.path,
-        message: i.code
-          ? issueMessage(locale, i as SignupIssue)
-          : t(locale, "signup.error.invalid"),
+        message: i.unknownField
+          ? t(locale, "signup.error.unknown_field", { field: i.path })
+          : i.code
+            ? issueMessage(locale, i as SignupIssue)
+            : t(locale, "signup.error.invalid"),
       })),
       ...(notice ? { notice: t(locale, notice) } : {}),
     },

@@ -209,7 +209,13 @@ export const signupsRouter = createRouter().openapi(
   (result, c) => {
     if (result.success) return;
     if (result.target === "form" && wantsPage(c)) {
-      const issues = result.error.issues.map((i) => ({ path: i.path.map(String).join(".") }));
+      // A field the form should not have (a host page's own input, a misnamed
+      // answer) is named, so whoever wires the form can see what to fix.
+      const issues = result.error.issues.flatMap((i) =>
+        i.code === "unrecognized_keys"
+          ? i.keys.map((key) => ({ path: key, unknownField: true }))
+          : [{ path: i.path.map(String).join(".") }],
+      );
       // zod-validator hands the hook the raw input as `data` (not in its failure type).
       const values = formToBody((result as { data?: unknown }).data) as Partial<SignupBody>;
       const error = new AppError("validation_failed");
