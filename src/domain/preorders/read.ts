@@ -233,8 +233,8 @@ export type OrderVariant = Pick<
 >;
 
 /**
- * The campaign (never a draft) and its variants on sale, in one batch. With
- * `claim`, the same batch also claims the Idempotency-Key in the campaign's
+ * The campaign (never a draft) and its variants on sale, in one batch that
+ * also claims the request's Idempotency-Key in the campaign's
  * scope (`preorders:<campaign id>`, the id looked up by slug in SQL), so a
  * first attempt costs one round trip before the order's own batch;
  * `claimLock` is the claim's lock, or null when the key existed already
@@ -243,7 +243,7 @@ export type OrderVariant = Pick<
 export async function loadOrderCampaign(
   db: Db,
   slug: string,
-  claim?: { key: string; hash: string; now: number },
+  claim: { key: string; hash: string; now: number },
 ): Promise<{
   campaign: PlacingCampaign;
   variants: OrderVariant[];
@@ -278,11 +278,6 @@ export async function loadOrderCampaign(
     .innerJoin(campaigns, eq(campaigns.id, variants.campaignId))
     .where(and(visible, isNull(variants.archivedAt)))
     .orderBy(asc(variants.sortOrder), asc(variants.id));
-  if (!claim) {
-    const [rows, vs] = await db.batch([campaignRead, variantsRead]);
-    const campaign = rows[0];
-    return campaign ? { campaign, variants: vs, claimLock: null } : null;
-  }
   const [rows, vs, claimed] = await db.batch([
     campaignRead,
     variantsRead,
