@@ -3,6 +3,7 @@ import { DRAIN_QUERIES, drainOutbox } from "./email/drain";
 import { parseQueueMessage, type QueueMessage } from "./jobs/messages";
 import { maxHandlerQueries } from "./jobs/registry";
 import { errorForLog, RUNNER_QUERIES_PER_CHUNK, runJobChunk } from "./jobs/runner";
+import { countingD1, INVOCATION_QUERY_LIMIT } from "./lib/d1-count";
 import { log } from "./lib/log";
 
 /**
@@ -16,7 +17,6 @@ import { log } from "./lib/log";
  * reserve no longer fits, hands that message back to the queue as a fresh
  * message (send + ack: a deferral must not use up the message's retries).
  */
-export const INVOCATION_QUERY_LIMIT = 50;
 
 /** Queries a message of each type may need, at most (add a case for a hungrier type). */
 function reserveFor(msg: QueueMessage): number {
@@ -40,34 +40,6 @@ function producerFor(msg: QueueMessage, env: Env): Queue | null {
     default:
       return null;
   }
-}
-
-/**
- * Counts statements prepared through the binding: drizzle prepares once per
- * executed statement, batched ones included. Statements are passed through
- * untouched, so this composes with other wrappers (the test limits guard).
- */
-export function countingD1(d1: D1Database): { db: D1Database; count: () => number } {
-  let n = 0;
-  const db = new Proxy(d1, {
-    get(target, prop) {
-      if (prop === "prepare") {
-        return (query: string) => {
-          n += 1;
-          return target.prepare(query);
-        };
-      }
-      if (prop === "exec") {
-        return (query: string) => {
-          n += 1;
-          return target.exec(query);
-        };
-      }
-      const value = Reflect.get(target, prop, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return { db, count: () => n };
 }
 
 export async function queue(
