@@ -305,8 +305,9 @@ describe("POST /webhooks/resend: refused", () => {
     expect(await counts()).toEqual(before);
   });
 
-  it("a GET is not a webhook", async () => {
+  it("a GET is not a webhook: 405, and Allow says POST", async () => {
     const res = await call("/webhooks/resend");
-    expect(res.status).toBe(404);
+    await expectProblem(res, 405, "method_not_allowed");
+    expect(res.headers.get("allow")).toBe("POST");
   });
 });
