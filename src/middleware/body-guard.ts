@@ -43,7 +43,7 @@ export function bodyGuard(options: BodyGuardOptions): MiddlewareHandler<AppEnv> 
       extra.has(mediaType);
     if (!accepted) {
       const expected = ["application/json"];
-      if (options.allowForm) expected.push("application/x-www-form-urlencoded");
+      if (options.allowForm) expected.push(...FORM_TYPES);
       expected.push(...extra);
       throw new AppError("unsupported_media_type", {
         detail: `Send the body as ${expected.join(" or ")}`,

@@ -179,7 +179,20 @@ describe("signup input errors", () => {
       headers: { "Content-Type": "text/plain", "CF-Connecting-IP": "192.0.2.1" },
       body: "email=a@example.com",
     });
-    await expectProblem(plain.res, 415, "unsupported_media_type");
+    const refused = await expectProblem(plain.res, 415, "unsupported_media_type");
+    expect(refused.detail).toContain("multipart/form-data");
+    // A multipart form (a file-upload form, or FormData from a script) is a form too.
+    const multipart = new FormData();
+    multipart.set("email", uniqueEmail("multi"));
+    multipart.set("consent", "on");
+    const other = await openCampaign();
+    const viaFormData = await send(`/v1/campaigns/${other.slug}/signups`, {
+      method: "POST",
+      headers: { Accept: "application/json", "CF-Connecting-IP": "192.0.2.4" },
+      body: multipart,
+    });
+    expect(viaFormData.res.status).toBe(202);
+    expect(await signupRows(other.id)).toHaveLength(1);
     const broken = await send(path, {
       method: "POST",
       headers: { "Content-Type": "application/json", "CF-Connecting-IP": "192.0.2.2" },

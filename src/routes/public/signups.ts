@@ -104,6 +104,7 @@ const post = createRoute({
       content: {
         "application/json": { schema: SignupRequest },
         "application/x-www-form-urlencoded": { schema: SignupForm },
+        "multipart/form-data": { schema: SignupForm },
       },
     },
   },
