@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { and, type Column, eq, lt, or, type SQL } from "drizzle-orm";
 import { AppError } from "./errors";
 
 /**
@@ -61,3 +62,19 @@ export function pageOf<T>(rows: T[], limit: number, cursorOf: (row: T) => Cursor
 
 export const pageSchema = <T extends z.ZodTypeAny>(item: T) =>
   z.object({ items: z.array(item), next_cursor: z.string().nullable() });
+
+/**
+ * Rows after a keyset cursor in a newest-first list ordered by
+ * (created_at DESC, id DESC), or no condition without a cursor. One shape for
+ * every admin list, so each page stays one indexed range query.
+ */
+export function olderThanCursor(
+  createdAt: Column,
+  id: Column,
+  cursor: string | undefined,
+): SQL | undefined {
+  if (!cursor) return undefined;
+  const cur = decodeCursor(cursor);
+  const at = Number(cur.v);
+  return or(lt(createdAt, at), and(eq(createdAt, at), lt(id, cur.id)));
+}

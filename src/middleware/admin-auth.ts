@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { authenticateApiKey } from "../domain/api-keys";
 import type { AuditContext } from "../domain/audit";
-import { clientIp, clientIpHmac } from "../lib/client-ip";
-import { hmacIp, timingSafeEqual } from "../lib/crypto";
+import { clientIpHmac } from "../lib/client-ip";
+import { timingSafeEqual } from "../lib/crypto";
 import { AppError } from "../lib/errors";
 import type { Actor, AppEnv } from "../lib/router";
 

@@ -1,9 +1,9 @@
 /** Broadcasts as admins see them: segment, text, progress, email counts and an ETA. */
-import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { broadcasts, jobs } from "../../db/schema";
 import { estimateDrainSeconds } from "../../email/pacing";
-import { decodeCursor, pageOf } from "../../lib/pagination";
+import { olderThanCursor, pageOf } from "../../lib/pagination";
 import { iso } from "../../lib/wire";
 import type { BroadcastJobParams } from "./content";
 
@@ -43,17 +43,10 @@ export async function listBroadcasts(
   campaignId: string,
   q: { cursor?: string | undefined; limit: number },
 ) {
-  const conditions = [eq(broadcasts.campaignId, campaignId)];
-  if (q.cursor) {
-    const cur = decodeCursor(q.cursor);
-    const at = Number(cur.v);
-    conditions.push(
-      or(
-        lt(broadcasts.createdAt, at),
-        and(eq(broadcasts.createdAt, at), lt(broadcasts.id, cur.id)),
-      ) as SQL,
-    );
-  }
+  const conditions = [
+    eq(broadcasts.campaignId, campaignId),
+    olderThanCursor(broadcasts.createdAt, broadcasts.id, q.cursor),
+  ];
   const rows = await broadcastQuery(db)
     .where(and(...conditions))
     .orderBy(desc(broadcasts.createdAt), desc(broadcasts.id))

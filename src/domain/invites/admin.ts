@@ -6,12 +6,12 @@
  * @see ../../../../shared/DOMAIN.md "Invite code"
  * @see ../../../../shared/CONTRACT.md "Admin API"
  */
-import { and, desc, eq, isNull, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, isNull, type SQL } from "drizzle-orm";
 import type { Settings } from "../../config";
 import type { Db } from "../../db/client";
 import { type InviteCodeStatus, type InviteKind, inviteCodes, newId } from "../../db/schema";
 import { notFound } from "../../lib/errors";
-import { decodeCursor, pageOf } from "../../lib/pagination";
+import { olderThanCursor, pageOf } from "../../lib/pagination";
 import { type AuditContext, auditInsert } from "../audit";
 import type { Stmt } from "../campaigns/statements";
 import { isUniqueViolation } from "../db-errors";
@@ -120,16 +120,7 @@ export async function listInvites(db: Db, campaignId: string, q: InviteListQuery
   const conditions: (SQL | undefined)[] = [eq(inviteCodes.campaignId, campaignId)];
   if (q.kind) conditions.push(eq(inviteCodes.kind, q.kind));
   if (q.status) conditions.push(inviteStatusIs(q.status, now));
-  if (q.cursor) {
-    const cur = decodeCursor(q.cursor);
-    const at = Number(cur.v);
-    conditions.push(
-      or(
-        lt(inviteCodes.createdAt, at),
-        and(eq(inviteCodes.createdAt, at), lt(inviteCodes.id, cur.id)),
-      ),
-    );
-  }
+  conditions.push(olderThanCursor(inviteCodes.createdAt, inviteCodes.id, q.cursor));
   const rows = await db
     .select()
     .from(inviteCodes)

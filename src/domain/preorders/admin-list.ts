@@ -5,13 +5,13 @@
  * correlated subquery, so a page never costs a second round trip.
  * @see ../../../../shared/DOMAIN.md "Pre-order", "Erasure"
  */
-import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { campaigns, preorders } from "../../db/schema";
 import type { PreorderStatus } from "../../db/schema/enums";
 import type { OrderField } from "../../db/schema/types";
 import { notFound } from "../../lib/errors";
-import { decodeCursor, encodeCursor } from "../../lib/pagination";
+import { olderThanCursor, pageOf } from "../../lib/pagination";
 import { iso } from "../../lib/wire";
 import { escapeLike } from "../signups/admin-list";
 
@@ -83,15 +83,8 @@ export function preorderConditions(campaignId: string, f: PreorderFilters): SQL 
 }
 
 /** Rows after a keyset cursor (newest first), or no condition without one. */
-export function afterCursor(cursor: string | undefined): SQL | undefined {
-  if (!cursor) return undefined;
-  const cur = decodeCursor(cursor);
-  const at = Number(cur.v);
-  return or(
-    lt(preorders.createdAt, at),
-    and(eq(preorders.createdAt, at), lt(preorders.id, cur.id)),
-  );
-}
+export const afterCursor = (cursor: string | undefined) =>
+  olderThanCursor(preorders.createdAt, preorders.id, cursor);
 
 function pageQuery(db: Db, where: SQL | undefined, limit: number) {
   return db
@@ -115,13 +108,8 @@ export async function preorderPage(
     and(preorderConditions(campaignId, filters), afterCursor(page.cursor)),
     page.limit + 1,
   );
-  const items = rows.slice(0, page.limit);
-  const last = items.at(-1);
-  return {
-    rows: items,
-    nextCursor:
-      rows.length > page.limit && last ? encodeCursor({ v: last.createdAt, id: last.id }) : null,
-  };
+  const { items, next_cursor } = pageOf(rows, page.limit, (r) => ({ v: r.createdAt, id: r.id }));
+  return { rows: items, nextCursor: next_cursor };
 }
 
 /** One order by id with its lines (one query), or undefined. */

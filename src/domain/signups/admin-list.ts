@@ -4,7 +4,7 @@
  * The funnel stage is derived in SQL from the signup's facts, never stored.
  * @see ../../../../shared/DOMAIN.md "Signup" (stage), "Erasure"
  */
-import { and, asc, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { campaigns, questions, signups } from "../../db/schema";
 import {
@@ -16,7 +16,7 @@ import {
 } from "../../db/schema/enums";
 import type { SignupAnswers } from "../../db/schema/types";
 import { notFound } from "../../lib/errors";
-import { decodeCursor, encodeCursor } from "../../lib/pagination";
+import { olderThanCursor, pageOf } from "../../lib/pagination";
 import { iso } from "../../lib/wire";
 
 export interface SignupFilters {
@@ -97,12 +97,8 @@ const columns = {
 };
 
 /** Rows after a keyset cursor (newest first), or no condition without one. */
-export function afterCursor(cursor: string | undefined): SQL | undefined {
-  if (!cursor) return undefined;
-  const cur = decodeCursor(cursor);
-  const at = Number(cur.v);
-  return or(lt(signups.createdAt, at), and(eq(signups.createdAt, at), lt(signups.id, cur.id)));
-}
+export const afterCursor = (cursor: string | undefined) =>
+  olderThanCursor(signups.createdAt, signups.id, cursor);
 
 function pageQuery(db: Db, where: SQL | undefined, limit: number) {
   return db
@@ -130,13 +126,8 @@ export async function signupPage(
     and(signupConditions(campaignId, filters), afterCursor(page.cursor)),
     page.limit + 1,
   );
-  const items = rows.slice(0, page.limit);
-  const last = items.at(-1);
-  return {
-    rows: items,
-    nextCursor:
-      rows.length > page.limit && last ? encodeCursor({ v: last.createdAt, id: last.id }) : null,
-  };
+  const { items, next_cursor } = pageOf(rows, page.limit, (r) => ({ v: r.createdAt, id: r.id }));
+  return { rows: items, nextCursor: next_cursor };
 }
 
 /** What the list shows of a signup. An erased one keeps its facts and loses everything personal. */

@@ -1,9 +1,9 @@
 /** Waves as admins see them: status and counts, newest first. */
-import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { jobs, waves } from "../../db/schema";
 import type { WaveStatus } from "../../db/schema/enums";
-import { decodeCursor, pageOf } from "../../lib/pagination";
+import { olderThanCursor, pageOf } from "../../lib/pagination";
 import { iso } from "../../lib/wire";
 
 export type WaveRow = typeof waves.$inferSelect;
@@ -36,14 +36,10 @@ export async function listWaves(
   campaignId: string,
   q: { cursor?: string | undefined; limit: number },
 ) {
-  const conditions = [eq(waves.campaignId, campaignId)];
-  if (q.cursor) {
-    const cur = decodeCursor(q.cursor);
-    const at = Number(cur.v);
-    conditions.push(
-      or(lt(waves.createdAt, at), and(eq(waves.createdAt, at), lt(waves.id, cur.id))) as SQL,
-    );
-  }
+  const conditions = [
+    eq(waves.campaignId, campaignId),
+    olderThanCursor(waves.createdAt, waves.id, q.cursor),
+  ];
   const rows = await waveQuery(db)
     .where(and(...conditions))
     .orderBy(desc(waves.createdAt), desc(waves.id))

@@ -21,8 +21,7 @@ import {
 } from "../../domain/preorders/read";
 import { kickOutbox, kickOutboxSoon } from "../../email/outbox";
 import { negotiateLocale } from "../../i18n";
-import { clientIp, clientIpHmac } from "../../lib/client-ip";
-import { hmacIp } from "../../lib/crypto";
+import { clientIpHmac } from "../../lib/client-ip";
 import { AppError, notFound } from "../../lib/errors";
 import { perIpBurst } from "../../lib/rate-limit";
 import { type AppEnv, createRouter } from "../../lib/router";

@@ -5,7 +5,6 @@ import { afterCredit } from "../../domain/signups/referrals";
 import { type SignupBody, SignupInvalid, submitSignup } from "../../domain/signups/submit";
 import { kickOutbox, kickOutboxSoon } from "../../email/outbox";
 import { clientIp, clientIpHmac } from "../../lib/client-ip";
-import { hmacIp } from "../../lib/crypto";
 import { AppError, isAppError } from "../../lib/errors";
 import { log } from "../../lib/log";
 import { perIpBurst } from "../../lib/rate-limit";
