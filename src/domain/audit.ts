@@ -1,9 +1,9 @@
-import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { auditLog, newId } from "../db/schema";
 import type { ActorType } from "../db/schema/enums";
 import type { AuditChanges } from "../db/schema/types";
-import { decodeCursor, pageOf } from "../lib/pagination";
+import { olderThanCursor, pageOf } from "../lib/pagination";
 import { run, type Stmt } from "./campaigns/statements";
 
 /**
@@ -84,15 +84,7 @@ export async function listAuditLog(
   const conditions = [];
   if (q.campaign_id) conditions.push(eq(auditLog.campaignId, q.campaign_id));
   if (q.action) conditions.push(eq(auditLog.action, q.action));
-  if (q.cursor) {
-    const cur = decodeCursor(q.cursor);
-    conditions.push(
-      or(
-        lt(auditLog.createdAt, Number(cur.v)),
-        and(eq(auditLog.createdAt, Number(cur.v)), lt(auditLog.id, cur.id)),
-      ),
-    );
-  }
+  conditions.push(olderThanCursor(auditLog.createdAt, auditLog.id, q.cursor));
   const rows = await db
     .select()
     .from(auditLog)

@@ -1,4 +1,4 @@
-import { and, desc, eq, like, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, like, sql } from "drizzle-orm";
 import { isEmailTemplate, type RenderedEmail, renderEmail, sampleContext } from "../../emails";
 import type { Db } from "../db/client";
 import { outboxEmails } from "../db/schema";
@@ -6,7 +6,7 @@ import type { EmailTemplate, Locale, OutboxStatus } from "../db/schema/enums";
 import type { Json, JsonObject } from "../db/schema/types";
 import { retryEmail } from "../email";
 import { AppError, notFound } from "../lib/errors";
-import { decodeCursor, pageOf } from "../lib/pagination";
+import { olderThanCursor, pageOf } from "../lib/pagination";
 import { type AuditContext, auditInsert } from "./audit";
 import { likeContains } from "./suppressions";
 
@@ -108,15 +108,7 @@ export async function listOutbox(db: Db, q: OutboxFilter) {
   if (q.to) {
     conditions.push(like(outboxEmails.toEmail, sql`${likeContains(q.to)} ESCAPE '\\'`));
   }
-  if (q.cursor) {
-    const cur = decodeCursor(q.cursor);
-    conditions.push(
-      or(
-        lt(outboxEmails.createdAt, Number(cur.v)),
-        and(eq(outboxEmails.createdAt, Number(cur.v)), lt(outboxEmails.id, cur.id)),
-      ),
-    );
-  }
+  conditions.push(olderThanCursor(outboxEmails.createdAt, outboxEmails.id, q.cursor));
   const rows = await db
     .select()
     .from(outboxEmails)

@@ -1,9 +1,9 @@
-import { and, desc, eq, like, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, like, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { outboxEmails, suppressions, webhookEvents } from "../db/schema";
 import type { SuppressionReason } from "../db/schema/enums";
 import { AppError, notFound } from "../lib/errors";
-import { decodeCursor, pageOf } from "../lib/pagination";
+import { olderThanCursor, pageOf } from "../lib/pagination";
 import { type AuditContext, auditInsert } from "./audit";
 import { errorText } from "./db-errors";
 import { maskEmail } from "./unsubscribe";
@@ -204,15 +204,7 @@ export async function listSuppressions(
       like(suppressions.emailNormalized, sql`${likeContains(normalizeEmail(q.q))} ESCAPE '\\'`),
     );
   }
-  if (q.cursor) {
-    const cur = decodeCursor(q.cursor);
-    conditions.push(
-      or(
-        lt(suppressions.createdAt, Number(cur.v)),
-        and(eq(suppressions.createdAt, Number(cur.v)), lt(suppressions.id, cur.id)),
-      ),
-    );
-  }
+  conditions.push(olderThanCursor(suppressions.createdAt, suppressions.id, q.cursor));
   const rows = await db
     .select()
     .from(suppressions)

@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, isNull, lt, ne, or } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, ne } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { type CampaignStatus, campaigns, questions, variants } from "../../db/schema";
 import { notFound } from "../../lib/errors";
-import { decodeCursor, pageOf } from "../../lib/pagination";
+import { olderThanCursor, pageOf } from "../../lib/pagination";
 import { TtlCache } from "../../lib/ttl-cache";
 import type { CampaignBundle } from "./wire";
 
@@ -89,15 +89,7 @@ export async function listCampaigns(
 ) {
   const conditions = [];
   if (q.status) conditions.push(eq(campaigns.status, q.status));
-  if (q.cursor) {
-    const cur = decodeCursor(q.cursor);
-    conditions.push(
-      or(
-        lt(campaigns.createdAt, Number(cur.v)),
-        and(eq(campaigns.createdAt, Number(cur.v)), lt(campaigns.id, cur.id)),
-      ),
-    );
-  }
+  conditions.push(olderThanCursor(campaigns.createdAt, campaigns.id, q.cursor));
   const rows = await db
     .select()
     .from(campaigns)
