@@ -9,7 +9,7 @@ import { runDueSchedules } from "./domain/schedules";
 import { kickOutbox } from "./email/outbox";
 import { sweepOutbox } from "./email/sweep";
 import { requeueStuckJobs } from "./jobs/runner";
-import { countingD1, INVOCATION_QUERY_LIMIT } from "./lib/d1-count";
+import { type CountingD1, countingD1, INVOCATION_QUERY_LIMIT } from "./lib/d1-count";
 import { log } from "./lib/log";
 import { deleteExpiredRateCounters } from "./lib/rate-limit";
 
@@ -130,6 +130,31 @@ export function planTick(
   return { run, deferred };
 }
 
+/**
+ * Each task's counting handle, kept per binding for the isolate's life:
+ * building a drizzle handle walks the whole schema (src/db/client.ts), too
+ * much to repeat for every task every minute on Workers Free's 10 ms of CPU.
+ * Ticks do not overlap (a tick is short, the cron is per minute), so a
+ * counter reset at the start of a task's run counts that run.
+ */
+const taskHandles = new WeakMap<D1Database, Map<string, { db: Db; counter: CountingD1 }>>();
+
+function handleFor(d1: D1Database, task: string) {
+  let byTask = taskHandles.get(d1);
+  if (!byTask) {
+    byTask = new Map();
+    taskHandles.set(d1, byTask);
+  }
+  let handle = byTask.get(task);
+  if (!handle) {
+    const counter = countingD1(d1);
+    handle = { db: createDb(counter.db), counter };
+    byTask.set(task, handle);
+  }
+  handle.counter.reset();
+  return handle;
+}
+
 export async function runTick(
   list: readonly ScheduledTask[],
   env: Env,
@@ -145,10 +170,10 @@ export async function runTick(
   }
   const results = await Promise.allSettled(
     run.map(async (task) => {
-      const counted = countingD1(env.DB);
+      const { db, counter: counted } = handleFor(env.DB, task.name);
       const started = Date.now();
       try {
-        const result = await task.run({ db: createDb(counted.db), env, now });
+        const result = await task.run({ db, env, now });
         return { task: task.name, ms: Date.now() - started, queries: counted.count(), result };
       } finally {
         if (counted.count() > task.maxQueries) {

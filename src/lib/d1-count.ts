@@ -10,7 +10,14 @@ export const INVOCATION_QUERY_LIMIT = 50;
  * executed statement, batched ones included. Statements are passed through
  * untouched, so this composes with other wrappers (the test limits guard).
  */
-export function countingD1(d1: D1Database): { db: D1Database; count: () => number } {
+export interface CountingD1 {
+  db: D1Database;
+  count(): number;
+  /** Back to zero, for a wrapper reused across invocations that never overlap. */
+  reset(): void;
+}
+
+export function countingD1(d1: D1Database): CountingD1 {
   let n = 0;
   const db = new Proxy(d1, {
     get(target, prop) {
@@ -30,5 +37,11 @@ export function countingD1(d1: D1Database): { db: D1Database; count: () => numbe
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-  return { db, count: () => n };
+  return {
+    db,
+    count: () => n,
+    reset: () => {
+      n = 0;
+    },
+  };
 }
