@@ -26,7 +26,6 @@ import type { Settings } from "../../config";
 import type { Db } from "../../db/client";
 import { rateCounters } from "../../db/schema";
 import { AppError, notFound, rateLimited } from "../../lib/errors";
-import { ipKey } from "../../lib/rate-limit";
 import { loadSignupCampaign } from "../signups/campaign";
 import { parseEmail } from "../signups/email";
 import type { InviteCheckReason } from "./codes";
@@ -40,14 +39,11 @@ export type CheckReply =
   | { valid: true; uses_left: number; expires_at: number | null }
   | { valid: false; reason: InviteCheckReason; typo?: true };
 
+/** The per-client key of invite checks (burst limiter and hourly counter alike). */
+export const inviteCheckIpKey = (ipHmac: string) => `invite_check:ip:${ipHmac}`;
+
 /** The two hourly counters, hit in one round trip; 429 when either is over. */
-async function countCheck(
-  db: Db,
-  settings: Pick<Settings, "TOKEN_SECRET">,
-  campaignId: string,
-  ip: string,
-  now: number,
-): Promise<void> {
+async function countCheck(db: Db, campaignId: string, ipHmac: string, now: number): Promise<void> {
   const windowStart = Math.floor(now / HOUR) * HOUR;
   const hit = (key: string) =>
     db
@@ -59,7 +55,7 @@ async function countCheck(
       })
       .returning({ count: rateCounters.count });
   const [perIp, perCampaign] = await db.batch([
-    hit(await ipKey(settings.TOKEN_SECRET, "invite_check", ip)),
+    hit(inviteCheckIpKey(ipHmac)),
     hit(`invite_check:campaign:${campaignId}`),
   ]);
   const over =
@@ -73,7 +69,8 @@ export async function checkInvite(
   settings: Pick<Settings, "TOKEN_SECRET">,
   slug: string,
   input: { code: string; email?: string | undefined },
-  ctx: { ip: string; now: number },
+  /** The client IP's keyed hash (src/lib/client-ip.ts clientIpHmac). */
+  ctx: { ipHmac: string; now: number },
 ): Promise<CheckReply> {
   let email: string | null = null;
   if (input.email !== undefined) {
@@ -88,7 +85,7 @@ export async function checkInvite(
   }
   const campaign = await loadSignupCampaign(db, slug, { now: ctx.now });
   if (!campaign) throw notFound("Campaign");
-  await countCheck(db, settings, campaign.id, ctx.ip, ctx.now);
+  await countCheck(db, campaign.id, ctx.ipHmac, ctx.now);
 
   const found = await findInviteForOrder(db, settings, campaign.id, input.code, email, ctx.now);
   if (found.ok) {

@@ -1,11 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { inviteCheckReasons } from "../../db/schema/enums";
-import { checkInvite } from "../../domain/invites/check";
-import { clientIp } from "../../lib/client-ip";
+import { checkInvite, inviteCheckIpKey } from "../../domain/invites/check";
+import { clientIpHmac } from "../../lib/client-ip";
 import { rateLimited } from "../../lib/errors";
-import { burstBindings, burstLimit, ipKey } from "../../lib/rate-limit";
+import { burstBindings, burstLimit } from "../../lib/rate-limit";
 import { type AppEnv, createRouter } from "../../lib/router";
+import { TtlCache } from "../../lib/ttl-cache";
 import { iso } from "../../lib/wire";
 import { errorResponses } from "../openapi-common";
 
@@ -23,18 +24,16 @@ import { errorResponses } from "../openapi-common";
  * (each is a round trip) and no D1 work at all.
  */
 const PERIOD_MS = burstBindings.RL_SENSITIVE.periodSeconds * 1000;
-const refusedUntil = new Map<string, number>();
-const MAX_REMEMBERED = 10_000;
+const refusedUntil = new TtlCache<number>(10_000);
 const burst: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const key = await ipKey(c.get("settings").TOKEN_SECRET, "invite_check", clientIp(c));
+  const key = inviteCheckIpKey(await clientIpHmac(c));
   const now = Date.now();
-  const until = refusedUntil.get(key);
+  const until = refusedUntil.get(key, PERIOD_MS, now);
   if (until !== undefined && until > now) throw rateLimited((until - now) / 1000);
   try {
     await burstLimit(c.env.RL_SENSITIVE, key, PERIOD_MS / 1000);
   } catch (err) {
-    if (refusedUntil.size >= MAX_REMEMBERED) refusedUntil.clear();
-    refusedUntil.set(key, now + PERIOD_MS);
+    refusedUntil.set(key, now + PERIOD_MS, now);
     throw err;
   }
   await next();
@@ -101,7 +100,7 @@ export const publicInvitesRouter = createRouter().openapi(check, async (c) => {
     c.get("settings"),
     c.req.valid("param").slug,
     c.req.valid("json"),
-    { ip: clientIp(c), now },
+    { ipHmac: await clientIpHmac(c), now },
   );
   c.header("Cache-Control", "no-store");
   if (out.valid) {
